@@ -1,0 +1,90 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "firedrill",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "firedrill", targets: ["firedrill"]),
+        .library(name: "FiredrillCore", targets: ["FiredrillCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "FiredrillCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FiredrillDrivers",
+            dependencies: [
+                "FiredrillCore", "CCurl", "CLibPQ",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FiredrillReport",
+            dependencies: ["FiredrillCore"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FiredrillSandbox",
+            dependencies: ["FiredrillCore"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FiredrillTestSupport",
+            dependencies: ["FiredrillCore"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "firedrill",
+            dependencies: [
+                "FiredrillCore", "FiredrillDrivers", "FiredrillReport", "FiredrillSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FiredrillCoreTests",
+            dependencies: ["FiredrillCore", "FiredrillTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FiredrillDriversTests",
+            dependencies: ["FiredrillCore", "FiredrillDrivers", "FiredrillTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FiredrillIntegrationTests",
+            dependencies: ["FiredrillCore", "FiredrillDrivers", "FiredrillReport", "FiredrillSandbox", "FiredrillTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)
