@@ -1,0 +1,36 @@
+/// Renders diagnostics the way compilers do: the headline, the offending source line, a caret, and a hint.
+public struct DiagnosticRenderer: Sendable {
+    private let lines: [Substring]
+
+    /// - Parameter source: the text of the file the diagnostics point into.
+    public init(source: String) {
+        lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    public func render(_ diagnostic: Diagnostic) -> String {
+        var out = diagnostic.headline
+        let index = diagnostic.location.line - 1
+        if index >= 0, index < lines.count {
+            let text = String(lines[index]).replacingTabsVisibly().trimmingTrailingCR()
+            out += "\n    \(text)\n    "
+            let column = max(1, diagnostic.location.column)
+            out += String(repeating: " ", count: column - 1)
+            out += "^" + String(repeating: "~", count: max(0, min(diagnostic.length, text.count - column + 1) - 1))
+        }
+        if let hint = diagnostic.hint {
+            out += "\n    hint: \(hint)"
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Shows a tab as one `→` so the caret under it still lines up.
+    fileprivate func replacingTabsVisibly() -> String {
+        String(map { $0 == "\t" ? "→" : $0 })
+    }
+
+    fileprivate func trimmingTrailingCR() -> String {
+        hasSuffix("\r") ? String(dropLast()) : self
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Yams
+
+/// Turns the bytes of a plan file into a located `PlanNode` tree, or into diagnostics that point at the problem.
+///
+/// It never traps on user input: bad UTF-8, tabs, broken indentation, several documents and empty files all become
+/// diagnostics.
+public struct YAMLReader: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Parses `data`; on failure the result carries at least one error diagnostic.
+    public func read(_ data: Data) -> (node: PlanNode?, text: String, diagnostics: [Diagnostic]) {
+        guard let text = String(data: data, encoding: .utf8) else {
+            let (line, column, byte) = Self.firstInvalidUTF8(in: data)
+            let message = String(format: "the file is not valid UTF-8: byte 0x%02X cannot start or continue a character", byte)
+            let lossy = String(decoding: data, as: UTF8.self)
+            return (nil, lossy, [Diagnostic(at: loc(line, column), message, hint: "save the file as UTF-8")])
+        }
+        if text.allSatisfy({ $0.isWhitespace }) {
+            return (nil, text, [Diagnostic(at: loc(1, 1), "the file is empty: a plan needs at least `apiVersion`, `kind` and `name`")])
+        }
+        if text.hasPrefix("\u{FEFF}") == false, text.unicodeScalars.contains(where: { $0.value == 0 }) {
+            return (nil, text, [Diagnostic(at: loc(1, 1), "the file contains a NUL byte: it is not a text file")])
+        }
+        do {
+            let documents = try Yams.compose_all(yaml: text)
+            var nodes: [Node] = []
+            for document in documents { nodes.append(document) }
+            guard let root = nodes.first else {
+                return (nil, text, [Diagnostic(at: loc(1, 1), "the file holds no YAML document")])
+            }
+            if nodes.count > 1, let mark = nodes[1].mark {
+                return (nil, text, [Diagnostic(at: loc(mark.line, mark.column), "one file holds one plan, but a second YAML document starts here", hint: "split the plans into separate files")])
+            }
+            return (convert(root), text, [])
+        } catch let error as YamlError {
+            return (nil, text, [diagnostic(for: error, in: text)])
+        } catch {
+            return (nil, text, [Diagnostic(at: loc(1, 1), "could not parse YAML: \(error)")])
+        }
+    }
+
+    private func loc(_ line: Int, _ column: Int) -> SourceLocation {
+        SourceLocation(file: path, line: max(1, line), column: max(1, column))
+    }
+
+    private func convert(_ node: Node) -> PlanNode {
+        let at = node.mark.map { loc($0.line, $0.column) } ?? loc(1, 1)
+        switch node {
+        case .scalar(let scalar):
+            let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+                || scalar.style == .literal || scalar.style == .folded
+            return PlanNode(.scalar(scalar.string, quoted: quoted), at: at)
+        case .sequence(let sequence):
+            return PlanNode(.sequence(sequence.map(convert)), at: at)
+        case .mapping(let mapping):
+            let entries = mapping.map { pair -> PlanNode.Entry in
+                let keyAt = pair.key.mark.map { loc($0.line, $0.column) } ?? at
+                let key = pair.key.scalar?.string ?? "<complex key>"
+                return PlanNode.Entry(key: key, keyLocation: keyAt, value: convert(pair.value))
+            }
+            return PlanNode(.mapping(entries), at: at)
+        }
+    }
+
+    private func diagnostic(for error: YamlError, in text: String) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let lineText = mark.line - 1 < lines.count && mark.line >= 1 ? String(lines[mark.line - 1]) : ""
+            var hint: String?
+            if lineText.contains("\t") {
+                hint = "YAML indentation must use spaces, not tabs"
+                if let tabColumn = lineText.firstIndex(of: "\t").map({ lineText.distance(from: lineText.startIndex, to: $0) + 1 }) {
+                    return Diagnostic(at: loc(mark.line, tabColumn), "a tab character is not allowed here", hint: hint)
+                }
+            } else if problem.contains("mapping values are not allowed") {
+                hint = "check the indentation of this line against the one above, or quote a value that contains `: `"
+            } else if problem.contains("did not find expected key") || problem.contains("did not find expected '-'") {
+                hint = "this line is indented differently from its siblings"
+            }
+            var message = problem
+            if let context { message += " (\(context.text) at line \(context.mark.line))" }
+            return Diagnostic(at: loc(mark.line, mark.column), "invalid YAML: \(message)", hint: hint)
+        case .reader(let problem, let offset, _, _):
+            let (line, column) = Self.lineColumn(ofUTF8Offset: offset ?? 0, in: Data(text.utf8))
+            return Diagnostic(at: loc(line, column), "invalid YAML input: \(problem)")
+        default:
+            return Diagnostic(at: loc(1, 1), "could not parse YAML: \(error)")
+        }
+    }
+
+    /// Finds the first byte that breaks UTF-8 decoding and its 1-based line and column.
+    static func firstInvalidUTF8(in data: Data) -> (Int, Int, UInt8) {
+        let bytes = [UInt8](data)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let need: Int
+            switch b {
+            case 0x00...0x7F: need = 0
+            case 0xC2...0xDF: need = 1
+            case 0xE0...0xEF: need = 2
+            case 0xF0...0xF4: need = 3
+            default:
+                let (l, c) = lineColumn(ofUTF8Offset: i, in: data)
+                return (l, c, b)
+            }
+            var ok = i + need < bytes.count
+            if ok {
+                for k in 0..<need where bytes[i + 1 + k] & 0xC0 != 0x80 { ok = false }
+            }
+            if !ok {
+                let (l, c) = lineColumn(ofUTF8Offset: i, in: data)
+                return (l, c, b)
+            }
+            i += need + 1
+        }
+        return (1, 1, 0)
+    }
+
+    static func lineColumn(ofUTF8Offset offset: Int, in data: Data) -> (Int, Int) {
+        var line = 1
+        var column = 1
+        for (index, byte) in data.enumerated() {
+            if index >= offset { break }
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return (line, column)
+    }
+}
