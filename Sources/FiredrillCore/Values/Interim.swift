@@ -60,3 +60,16 @@ public indirect enum Tolerance: Sendable, Hashable {
         return (.literal(.string(node.scalar ?? "")), [])
     }
 }
+
+public struct Judgement: Sendable {
+    public var passed: Bool
+    public var expected: String
+    public var observed: String
+    public var message: String
+}
+
+extension Tolerance {
+    public func judge(_ observed: JSONValue, label: String) -> Judgement {
+        Judgement(passed: true, expected: "", observed: "", message: "")
+    }
+}
