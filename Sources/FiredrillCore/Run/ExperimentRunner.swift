@@ -56,7 +56,8 @@ public struct ExperimentRunner: Sendable {
         }
 
         await control.enter(.rollbacks)
-        let rollbackTask = Task { await runRollbacks(after: outcome) }
+        let ended = outcome
+        let rollbackTask = Task { await runRollbacks(after: ended) }
         let (rollback, recovered) = await rollbackTask.value
         await control.enter(.finished)
 

@@ -4,7 +4,9 @@ import Synchronization
 
 /// The TTY console: event lines scroll above a status line redrawn several times a second with the phase, the
 /// current step, elapsed time, the remaining wait, and each guard's last result.
-public final class LiveConsole: RunObserver, Sendable {
+// `timer` is set once in init and only cancelled afterwards (DispatchSource is thread-safe); all other state is
+// behind the Mutex.
+public final class LiveConsole: RunObserver, @unchecked Sendable {
     struct State {
         var phase = "starting"
         var step = ""
