@@ -78,7 +78,7 @@ public struct RunSession: Sendable {
     /// `user@host` of whoever started the run.
     public static func initiator() -> String {
         let env = ProcessInfo.processInfo.environment
-        let user = env["USER"] ?? env["LOGNAME"] ?? String(cString: getlogin() ?? strdup("unknown"))
+        let user = env["USER"] ?? env["LOGNAME"] ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid\(geteuid())"
         return "\(user)@\(ProcessInfo.processInfo.hostName)"
     }
 
