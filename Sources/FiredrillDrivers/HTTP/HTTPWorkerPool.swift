@@ -52,8 +52,11 @@ final class HTTPWorkerPool: @unchecked Sendable {
     }
 
     private func startThread() {
-        let thread = Thread { [self] in run() }
-        thread.name = "firedrill-http"
+        let thread = Thread { [self] in
+            // Set from inside: on Linux a name set before start() never reaches the OS thread.
+            Thread.current.name = "firedrill-http"
+            run()
+        }
         thread.stackSize = 1 << 20
         thread.start()
     }

@@ -62,6 +62,7 @@ final class TCPConnectAttempt: Sendable {
 
         let readFD = fds[0]
         let thread = Thread { [self] in
+            Thread.current.name = "firedrill-tcp"
             let outcome = run(wakeReadFD: readFD)
             finish(outcome)
             state.withLock { state in
@@ -70,7 +71,6 @@ final class TCPConnectAttempt: Sendable {
             }
             close(readFD)
         }
-        thread.name = "firedrill-tcp"
         thread.stackSize = 256 << 10
         thread.start()
 
