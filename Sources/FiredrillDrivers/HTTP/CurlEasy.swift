@@ -208,7 +208,8 @@ final class CurlEasy: @unchecked Sendable {
             while let message = curl_multi_info_read(multi, &queued) {
                 if message.pointee.msg == CURLMSG_DONE { return .finished(message.pointee.data.result) }
             }
-            if running == 0 { return .finished(CURLE_OK) }
+            // curl queues DONE in the call that ends the transfer, so this is not expected.
+            if running == 0 { return .multiFailure(CURLM_INTERNAL_ERROR) }
             if control.isCancelled { return .cancelled }
             // Wakes on network activity, curl's own timers (timeouts), or `wakeUp()`.
             let polled = curl_multi_poll(multi, nil, 0, 1000, nil)
@@ -309,11 +310,12 @@ private final class TransferContext {
     /// Keeps bytes up to the limit; `false` (stop the transfer) once the body is longer.
     func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let room = maxBodyBytes - body.count
+        guard let start = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return true }
         if bytes.count <= room {
-            body.append(contentsOf: bytes)
+            body.append(start, count: bytes.count)
             return true
         }
-        if room > 0 { body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes.prefix(room))) }
+        if room > 0 { body.append(start, count: room) }
         bodyTruncated = true
         return false
     }

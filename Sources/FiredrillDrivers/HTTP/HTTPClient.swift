@@ -37,6 +37,7 @@ public final class HTTPClient: Sendable {
             }
         } onCancel: {
             control.cancel()
+            pool.cancelQueued(control)
         }
         return try result.get()
     }

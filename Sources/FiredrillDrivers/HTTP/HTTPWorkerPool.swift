@@ -32,15 +32,36 @@ final class HTTPWorkerPool: @unchecked Sendable {
         self.idleTimeout = idleTimeout
     }
 
-    /// Queues `job`; its `complete` is called exactly once, on a worker thread.
+    /// Queues `job`; its `complete` is called exactly once, on a worker thread (or on the calling
+    /// thread when the job is cancelled before a worker took it).
     func submit(_ job: Job) {
         condition.lock()
+        // Checked under the lock: a `cancelQueued` that comes later finds the job in the queue.
+        if job.control.isCancelled {
+            condition.unlock()
+            job.complete(.failure(HTTPError(.cancelled, request: job.request, detail: "the task was cancelled")))
+            return
+        }
         queue.append(job)
         let waiting = queue.count - queueHead
         let spawn = waiting > idleThreads + finishingThreads && threads < maxThreads && !shuttingDown
         if spawn { threads += 1 } else { condition.signal() }
         condition.unlock()
         if spawn { startThread() }
+    }
+
+    /// Completes the job of `control` as cancelled if it is still waiting for a thread, so a
+    /// cancelled request never waits for a busy pool. Call after `control.cancel()`.
+    func cancelQueued(_ control: HTTPTransferControl) {
+        condition.lock()
+        var removed: Job?
+        if let index = queue[queueHead...].firstIndex(where: { $0.control === control }) {
+            removed = queue.remove(at: index)
+        }
+        condition.unlock()
+        if let removed {
+            removed.complete(.failure(HTTPError(.cancelled, request: removed.request, detail: "the task was cancelled")))
+        }
     }
 
     /// Lets idle threads end now; threads that are busy end after their current transfer.

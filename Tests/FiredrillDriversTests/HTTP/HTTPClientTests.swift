@@ -151,6 +151,59 @@ struct HTTPClientTests {
         #expect(try await client.send(HTTPRequest(url: server.baseURL + "/health")).status == 200)
     }
 
+    @Test func cancellingARequestQueuedBehindABusyPoolIsImmediate() async throws {
+        let server = try LoopbackHTTPServer()
+        defer { server.stop() }
+        let client = HTTPClient(maxConcurrentTransfers: 1)
+        let busy = Task { try await client.send(HTTPRequest(url: server.baseURL + "/slow?ms=3000")) }
+        try await Task.sleep(for: .milliseconds(100))
+        let queued = Task { try await client.send(HTTPRequest(url: server.baseURL + "/health")) }
+        try await Task.sleep(for: .milliseconds(100))
+
+        let cancelledAt = clock.now
+        queued.cancel()
+        let queuedResult = await queued.result
+        #expect(clock.now - cancelledAt < .milliseconds(100))
+        busy.cancel()
+        let busyResult = await busy.result
+
+        for result in [queuedResult, busyResult] {
+            if case .failure(let error) = result {
+                #expect((error as? HTTPError)?.kind == .cancelled)
+            } else {
+                Issue.record("a cancelled request got a response")
+            }
+        }
+        #expect(clock.now - cancelledAt < .seconds(1))
+    }
+
+    @Test func cancellationAtRandomMomentsAlwaysEnds() async throws {
+        let server = try LoopbackHTTPServer()
+        defer { server.stop() }
+        let client = HTTPClient()
+        let start = clock.now
+
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    let task = Task { try await client.send(HTTPRequest(url: server.baseURL + "/slow?ms=15")) }
+                    try? await Task.sleep(for: .microseconds(index * 750))
+                    task.cancel()
+                    switch await task.result {
+                    case .success(let response): return "\(response.status)"
+                    case .failure(let error): return (error as? HTTPError)?.kind.rawValue ?? "unexpected"
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+
+        #expect(outcomes.count == 40)
+        #expect(outcomes.allSatisfy { $0 == "200" || $0 == "cancelled" }, "\(outcomes)")
+        #expect(clock.now - start < .seconds(3))
+        #expect(try await client.send(HTTPRequest(url: server.baseURL + "/health")).status == 200)
+    }
+
     @Test func alreadyCancelledTaskDoesNotSend() async throws {
         let server = try LoopbackHTTPServer()
         defer { server.stop() }

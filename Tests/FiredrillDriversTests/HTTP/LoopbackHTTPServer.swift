@@ -41,7 +41,7 @@ final class LoopbackHTTPServer: Sendable {
 
     /// Connections accepted so far.
     var acceptedConnections: Int { state.withLock { $0.accepted } }
-    /// Requests answered so far.
+    /// Requests received so far (counted before the response is sent).
     var requestsServed: Int { state.withLock { $0.requests } }
 
     init() throws {
@@ -173,8 +173,8 @@ final class LoopbackHTTPServer: Sendable {
             request.body = Array(buffer[..<bodyLength])
             buffer.removeFirst(bodyLength)
 
-            respond(fd, to: request)
             state.withLock { $0.requests += 1 }
+            respond(fd, to: request)
             if request.header("Connection")?.lowercased() == "close" { return }
         }
     }
