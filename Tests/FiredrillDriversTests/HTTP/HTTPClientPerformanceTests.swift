@@ -6,7 +6,7 @@ import Darwin
 import FiredrillDrivers
 import Testing
 
-@Suite("HTTPClient performance")
+@Suite("HTTPClient performance", .serialized)
 struct HTTPClientPerformanceTests {
     /// 1,000 sequential GETs of /health on loopback. Prints wall time and the CPU time of the
     /// whole test process (client and in-process server together, so an upper bound for the client).
@@ -30,6 +30,35 @@ struct HTTPClientPerformanceTests {
         print("HTTP 1000 sequential GETs: wall \(wall), process CPU \(cpu) (user+system, client+server)")
         #expect(wall < .seconds(4))
         #expect(cpu < .seconds(4))
+    }
+
+    /// 1,000 GETs of /health with 32 in flight at a time, as a traffic probe would send them.
+    @Test func thousandGetsThirtyTwoInFlight() async throws {
+        let server = try LoopbackHTTPServer()
+        defer { server.stop() }
+        let client = HTTPClient()
+        let request = HTTPRequest(url: server.baseURL + "/health")
+
+        let clock = ContinuousClock()
+        let cpuBefore = Self.processCPU()
+        let start = clock.now
+        let successes = try await withThrowingTaskGroup(of: Int.self) { group in
+            for lane in 0..<32 {
+                group.addTask {
+                    var ok = 0
+                    for _ in stride(from: lane, to: 1000, by: 32) where try await client.send(request).status == 200 { ok += 1 }
+                    return ok
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let wall = clock.now - start
+        let cpu = Self.processCPU() - cpuBefore
+
+        print("HTTP 1000 GETs, 32 in flight: wall \(wall), process CPU \(cpu) (user+system, client+server)")
+        #expect(successes == 1000)
+        #expect(server.acceptedConnections <= 64)
+        #expect(wall < .seconds(4))
     }
 
     private static func processCPU() -> Duration {
