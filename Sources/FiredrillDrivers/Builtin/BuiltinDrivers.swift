@@ -5,6 +5,8 @@ import FiredrillCore
 public enum BuiltinDrivers {
     public static let probes: [String: any ProbeDriver] = [
         "command": CommandDriver(),
+        "http": HTTPProbeDriver(),
+        "tcp": TCPProbeDriver(),
     ]
 
     public static let steps: [String: any StepDriver] = [
