@@ -55,9 +55,10 @@ public struct ByteSize: Sendable, Hashable, CustomStringConvertible {
         if bytes < 1000 { return "\(bytes)B" }
         var best: String?
         for unit in units where unit.bytes > 1 && unit.name != "KB" && unit.bytes <= bytes {
-            let text = DecimalText.ratio(Int128(bytes), Int128(unit.bytes))
-            let decimals = text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
-            guard decimals <= 3 else { continue }
+            let (text, exact) = DecimalText.ratio(Int128(bytes), Int128(unit.bytes), maxDigits: 3)
+            let whole = Int128(bytes) / Int128(unit.bytes)
+            let isLargest = unit.name == "PiB" || unit.name == "PB"
+            guard exact, isLargest || whole < (unit.name.hasSuffix("iB") ? 1024 : 1000) else { continue }
             let candidate = text + unit.name
             if best == nil || candidate.count < best!.count { best = candidate }
         }

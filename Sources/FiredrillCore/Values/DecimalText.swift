@@ -94,20 +94,20 @@ enum DecimalText {
         return (total, exact)
     }
 
-    /// `value / unit` as a decimal with trailing zeros removed: `1500, 1000` → `1.5`.
-    static func ratio(_ value: Int128, _ unit: Int128) -> String {
+    /// `value / unit` as a decimal with trailing zeros removed (`1500, 1000` → `1.5`), and whether it is exact within
+    /// `maxDigits` fraction digits (otherwise it is truncated).
+    static func ratio(_ value: Int128, _ unit: Int128, maxDigits: Int = 18) -> (text: String, exact: Bool) {
+        guard unit > 0 else { return ("0", false) }
         let whole = value / unit
         var rest = value % unit
-        guard rest != 0 else { return String(whole) }
         var digits = ""
-        var place = unit
-        while rest != 0, place > 1 {
-            place /= 10
-            digits.append(String(rest / place))
-            rest %= place
+        while rest != 0, digits.count < maxDigits {
+            rest *= 10
+            digits.append(String(rest / unit))
+            rest %= unit
         }
         while digits.last == "0" { digits.removeLast() }
-        return digits.isEmpty ? String(whole) : "\(whole).\(digits)"
+        return (digits.isEmpty ? String(whole) : "\(whole).\(digits)", rest == 0)
     }
 
     /// A short human rendering of a double: `503`, `97.5`, `0.000123`, `1.5e+20`.

@@ -91,7 +91,7 @@ public enum DurationSyntax {
             rest %= unit.attoseconds
         }
         if rest >= second {
-            out += DecimalText.ratio(rest, second) + "s"
+            out += DecimalText.ratio(rest, second).text + "s"
         } else if rest > 0 {
             out += subSecond(rest)
         }
@@ -101,8 +101,8 @@ public enum DurationSyntax {
     private static func subSecond(_ value: Int128) -> String {
         let ms = units[1].attoseconds
         let us = units[0].attoseconds
-        if value >= ms { return DecimalText.ratio(value, ms) + "ms" }
-        return DecimalText.ratio(value, us) + "us"
+        if value >= ms { return DecimalText.ratio(value, ms).text + "ms" }
+        return DecimalText.ratio(value, us).text + "us"
     }
 }
 
