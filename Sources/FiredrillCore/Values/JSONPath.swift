@@ -50,7 +50,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                 while i < chars.count, !".[]\"' ".contains(chars[i]), !chars[i].isWhitespace { i += 1 }
                 guard i > start else { throw fail("expected a field name after \".\"", at: start) }
                 let name = String(chars[start..<i])
-                if i < chars.count, chars[i] == "(" || name.hasSuffix(")") {
+                if name.contains("(") || name.contains(")") {
                     throw fail("functions are not supported", at: start)
                 }
                 segments.append(.field(name))
