@@ -145,3 +145,13 @@ enum DecimalText {
         return out + "\""
     }
 }
+
+extension Substring {
+    /// The text without leading and trailing whitespace.
+    func trimmingWhitespace() -> Substring {
+        var s = self
+        while s.first?.isWhitespace == true { s = s.dropFirst() }
+        while s.last?.isWhitespace == true { s = s.dropLast() }
+        return s
+    }
+}

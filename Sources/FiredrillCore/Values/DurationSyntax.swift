@@ -113,12 +113,3 @@ extension Duration {
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 }
-
-extension Substring {
-    func trimmingWhitespace() -> Substring {
-        var s = self
-        while s.first?.isWhitespace == true { s = s.dropFirst() }
-        while s.last?.isWhitespace == true { s = s.dropLast() }
-        return s
-    }
-}
