@@ -19,4 +19,8 @@ public protocol DriverSet: Sendable {
     func probe(_ key: String) -> (any ProbeDriver)?
     func step(_ key: String) -> (any StepDriver)?
     func undo(_ key: String) -> (any UndoDriver)?
+    /// The heartbeat writer for a `heartbeat:` kind (`postgres`); nil when this build has none.
+    func heartbeat(_ kind: String) -> (any HeartbeatDriver)?
+    /// The RPO meter; nil when this build has none.
+    func rpoMeter() -> (any RPOMeter)?
 }

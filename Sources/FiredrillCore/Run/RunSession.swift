@@ -67,7 +67,7 @@ public struct RunSession: Sendable {
             "rollbacks": .string(options.rollbacks.rawValue), "notes": .array(options.notes.map { .string($0) }),
             "limits": ["duration": .number(plan.limits.duration.seconds), "max-targets": .number(Double(plan.limits.maxTargets))],
         ])
-        let runner = ExperimentRunner(plan: plan, drivers: drivers, resolver: resolver, options: options, recorder: recorder, control: control)
+        let runner = PlanRunner(plan: plan, drivers: drivers, resolver: resolver, options: options, recorder: recorder, control: control)
         return try await runner.run()
     }
 

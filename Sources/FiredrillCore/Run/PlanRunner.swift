@@ -1,8 +1,10 @@
 import Foundation
 
-/// Runs an Experiment: steady state before, the method under guards, steady state after, rollbacks on every
-/// ending (in a fresh task, so an abort cannot cancel them), and one more steady-state check.
-public struct ExperimentRunner: Sendable {
+/// Runs a plan. An Experiment: steady state before, the method under guards, steady state after. A Drill: baseline,
+/// heartbeat, disaster and the timed recovery runbook under guards while the `recovered` probe times the outage,
+/// RPO, verify. Both then run (in a fresh task, so an abort cannot cancel them) failback for a drill and rollbacks
+/// on every ending, and check the steady state once more.
+public struct PlanRunner: Sendable {
     public let plan: Plan
     public let drivers: any DriverSet
     public let resolver: Resolver
@@ -42,6 +44,30 @@ public struct ExperimentRunner: Sendable {
         var injected: Bool
     }
 
+    func runMain() async -> MainOutcome {
+        do {
+            switch plan.kind {
+            case .experiment: return try await experimentMain()
+            case .drill: return try await drillMain()
+            }
+        } catch let breach as GuardBreach {
+            await recorder.note("guard.breached", step: breach.guardName, [
+                "message": .string(breach.message), "observed": breach.observed ?? .null,
+                "expected": breach.expected.map { .string($0) } ?? .null, "failures": .number(Double(breach.failures)),
+            ])
+            return MainOutcome(ending: .aborted, reason: breach.description, injected: true)
+        } catch let limit as LimitExceeded {
+            await recorder.note("limit.exceeded", ["limit": .string(limit.description)])
+            return MainOutcome(ending: .aborted, reason: limit.description, injected: true)
+        } catch let failure as StepFailure {
+            return MainOutcome(ending: .failed, reason: failure.description, injected: true)
+        } catch is CancellationError {
+            return MainOutcome(ending: .interrupted, reason: "cancelled", injected: true)
+        } catch {
+            return MainOutcome(ending: .failed, reason: String(describing: error), injected: true)
+        }
+    }
+
     public func run() async throws -> RunSummary {
         let box = OutcomeBox()
         let main = Task { await box.set(await runMain()) }
@@ -70,37 +96,20 @@ public struct ExperimentRunner: Sendable {
                           recoveredAfterRollback: recovered, runDirectory: options.runDirectory, events: await recorder.events)
     }
 
-    func runMain() async -> MainOutcome {
-        do {
-            try await recorder.record("phase.started", ["phase": "steady-state-before"])
-            let before = try await steadyState(label: "before")
-            if !before.isEmpty {
-                return MainOutcome(ending: .notStarted, reason: "not started: steady state not met (\(before.joined(separator: "; ")))", injected: false)
-            }
-            try await recorder.record("phase.started", ["phase": "method"])
-            try await runUnderGuards(plan.method, phase: "method")
-            try await recorder.record("phase.started", ["phase": "steady-state-after"])
-            let after = try await steadyState(label: "after")
-            if !after.isEmpty {
-                return MainOutcome(ending: .deviated, reason: "steady state not met after the method: \(after.joined(separator: "; "))", injected: true)
-            }
-            return MainOutcome(ending: .passed, reason: "steady state held", injected: true)
-        } catch let breach as GuardBreach {
-            await recorder.note("guard.breached", step: breach.guardName, [
-                "message": .string(breach.message), "observed": breach.observed ?? .null,
-                "expected": breach.expected.map { .string($0) } ?? .null, "failures": .number(Double(breach.failures)),
-            ])
-            return MainOutcome(ending: .aborted, reason: breach.description, injected: true)
-        } catch let limit as LimitExceeded {
-            await recorder.note("limit.exceeded", ["limit": .string(limit.description)])
-            return MainOutcome(ending: .aborted, reason: limit.description, injected: true)
-        } catch let failure as StepFailure {
-            return MainOutcome(ending: .failed, reason: failure.description, injected: true)
-        } catch is CancellationError {
-            return MainOutcome(ending: .interrupted, reason: "cancelled", injected: true)
-        } catch {
-            return MainOutcome(ending: .failed, reason: String(describing: error), injected: true)
+    func experimentMain() async throws -> MainOutcome {
+        try await recorder.record("phase.started", ["phase": "steady-state-before"])
+        let before = try await steadyState(label: "before")
+        if !before.isEmpty {
+            return MainOutcome(ending: .notStarted, reason: "not started: steady state not met (\(before.joined(separator: "; ")))", injected: false)
         }
+        try await recorder.record("phase.started", ["phase": "method"])
+        try await runUnderGuards { try await stepRunner.run(plan.method, phase: "method") }
+        try await recorder.record("phase.started", ["phase": "steady-state-after"])
+        let after = try await steadyState(label: "after")
+        if !after.isEmpty {
+            return MainOutcome(ending: .deviated, reason: "steady state not met after the method: \(after.joined(separator: "; "))", injected: true)
+        }
+        return MainOutcome(ending: .passed, reason: "steady state held", injected: true)
     }
 
     /// Runs the probes once through their attempts; returns the failure messages.
@@ -117,14 +126,13 @@ public struct ExperimentRunner: Sendable {
         return failures
     }
 
-    /// Runs `steps` while every guard watches; the first breach, a limit, or a step failure cancels the rest.
-    func runUnderGuards(_ steps: [Step], phase: String) async throws {
-        let runner = stepRunner
+    /// Runs `body` while every guard watches; the first breach, a limit, or a failure cancels the rest.
+    func runUnderGuards(_ body: @escaping @Sendable () async throws -> Void) async throws {
         let watcher = GuardWatcher(probes: probeRunner, recorder: recorder)
         let limit = plan.limits.duration
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
-                try await runner.run(steps, phase: phase)
+                try await body()
                 return true
             }
             for spec in plan.guards {
@@ -163,8 +171,11 @@ public struct ExperimentRunner: Sendable {
             await recorder.note("rollbacks.skipped", ["reason": "nothing was injected"])
             return (.nothingToRollBack, nil)
         }
-        await recorder.note("phase.started", ["phase": "rollbacks"])
         var failed = 0
+        if plan.kind == .drill, outcome.injected, !plan.failback.isEmpty {
+            failed += await runFailback()
+        }
+        await recorder.note("phase.started", ["phase": "rollbacks"])
         failed += await UndoExecutor(drivers: drivers, recorder: recorder, control: control).undo(pending, ledger: ledger)
         let runner = stepRunner
         for step in plan.rollbacks {
@@ -189,6 +200,6 @@ public struct ExperimentRunner: Sendable {
 
 /// Holds the main phase's outcome across the task boundary.
 actor OutcomeBox {
-    var value: ExperimentRunner.MainOutcome?
-    func set(_ v: ExperimentRunner.MainOutcome) { value = v }
+    var value: PlanRunner.MainOutcome?
+    func set(_ v: PlanRunner.MainOutcome) { value = v }
 }
