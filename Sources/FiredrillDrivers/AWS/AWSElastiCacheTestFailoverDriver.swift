@@ -1,0 +1,27 @@
+import FiredrillCore
+
+/// `aws.elasticache.test-failover`: fails over one node group of an ElastiCache replication group.
+public struct AWSElastiCacheTestFailoverDriver: StepDriver {
+    static let key = "aws.elasticache.test-failover"
+    let environment: [String: String]
+
+    /// - Parameter environment: variables set on top of the process environment for every aws call.
+    public init(environment: [String: String] = [:]) {
+        self.environment = environment
+    }
+
+    public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
+        let p = DriverParams(key: Self.key, node: params)
+        let group = try p.string("replication-group")
+        let nodeGroup = p.text("node-group") ?? "0001"
+        let answer = try await AWSCLI(key: Self.key, environment: environment)
+            .call("elasticache", "test-failover", try Self.args(p), access: AWSCLI.access(p), context: context)
+        let status = answer["ReplicationGroup"]?["Status"]?.stringValue ?? "unknown"
+        return StepOutcome(output: ["replication-group": .string(group), "node-group": .string(nodeGroup), "status": .string(status)],
+                           summary: "failover of \(group) node group \(nodeGroup) started (\(status))")
+    }
+
+    static func args(_ p: DriverParams) throws -> [String] {
+        ["--replication-group-id=\(try p.string("replication-group"))", "--node-group-id=\(p.text("node-group") ?? "0001")"]
+    }
+}

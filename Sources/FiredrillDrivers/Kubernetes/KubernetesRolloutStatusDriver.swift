@@ -1,0 +1,29 @@
+import FiredrillCore
+
+/// `kubernetes.rollout-status`: waits until a workload's rollout completes. kubectl's own `--timeout` is set a
+/// little under the step's timeout, so a rollout that does not finish fails with kubectl's explanation.
+public struct KubernetesRolloutStatusDriver: StepDriver {
+    static let key = "kubernetes.rollout-status"
+    let environment: [String: String]
+
+    /// - Parameter environment: variables set on top of the process environment for every kubectl call.
+    public init(environment: [String: String] = [:]) {
+        self.environment = environment
+    }
+
+    public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
+        let p = DriverParams(key: Self.key, node: params)
+        let (kind, name) = try Kubectl.workload(p)
+        let argv = try Self.argv(p, timeoutSeconds: Kubectl.ownTimeoutSeconds(context.timeout))
+        let result = try await Kubectl(key: Self.key, environment: environment).run(argv, context: context)
+        return StepOutcome(output: ["exit-code": .number(Double(result.exitCode ?? 0)), "stdout": .string(result.stdout)],
+                           summary: "\(kind)/\(name) rolled out" + CommandDriver.excerpt(result.stdout))
+    }
+
+    /// - Parameter timeoutSeconds: kubectl's `--timeout`; nil renders the placeholder `<step timeout>`.
+    static func argv(_ p: DriverParams, timeoutSeconds: Int?) throws -> [String] {
+        let (kind, name) = try Kubectl.workload(p)
+        let timeout = timeoutSeconds.map { "\($0)s" } ?? "<step timeout>"
+        return ["rollout", "status", "\(kind)/\(name)", "--timeout=\(timeout)"] + Kubectl.access(p)
+    }
+}
