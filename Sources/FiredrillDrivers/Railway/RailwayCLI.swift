@@ -11,9 +11,10 @@ struct RailwayCLI: Sendable {
     /// Variables set on top of the runner's environment (tests point `PATH` at a stand-in railway).
     let environment: [String: String]
 
-    /// A variable from the override environment, else from the process environment.
+    /// A variable from the override environment (where an empty value means unset), else from the process
+    /// environment.
     static func variable(_ name: String, environment: [String: String]) -> String? {
-        if let value = environment[name], !value.isEmpty { return value }
+        if let value = environment[name] { return value.isEmpty ? nil : value }
         if let value = ProcessInfo.processInfo.environment[name], !value.isEmpty { return value }
         return nil
     }
