@@ -29,8 +29,13 @@ final class CloudTestContext: Sendable {
     let secrets: [String]
     let timeout: Duration
     let maxTargets: Int
+    /// Runs inside `willApply`, before it returns: a test looks at the world there to prove the effect has not
+    /// happened yet.
+    let onWillApply: @Sendable (UndoAction) async -> Void
 
-    init(standIn: StandInCLI? = nil, secrets: [String] = [], timeout: Duration = .seconds(30), maxTargets: Int = 10) {
+    init(standIn: StandInCLI? = nil, secrets: [String] = [], timeout: Duration = .seconds(30), maxTargets: Int = 10,
+         onWillApply: @escaping @Sendable (UndoAction) async -> Void = { _ in }) {
+        self.onWillApply = onWillApply
         self.standIn = standIn
         self.secrets = secrets
         self.timeout = timeout
@@ -40,11 +45,13 @@ final class CloudTestContext: Sendable {
     var context: DriverContext {
         let log = log
         let standIn = standIn
+        let onWillApply = onWillApply
         return DriverContext(
             name: "test-step", timeout: timeout, maxTargets: maxTargets, secrets: secrets,
             willApply: { action in
                 let before = (try? standIn?.calls().count) ?? 0
                 let id = await log.add(Intent(action: action, callsBefore: before ?? 0, at: .now))
+                await onWillApply(action)
                 return UndoToken(id: id)
             },
             didUndo: { _, note in await log.done(note) },
