@@ -5,10 +5,15 @@ import Foundation
 /// turning a failure into a `DriverError` that names the masked command line, its exit status and the tail of its
 /// standard error; reading JSON output; and reading the timestamps those CLIs print.
 enum CloudCommand {
+    /// Output kept per stream. Far above `CommandRequest`'s default: a pod or instance list of a large cluster
+    /// or account is JSON that must arrive whole to be parsed.
+    static let outputLimit = 32 << 20
+
     /// Runs `argv` and returns its result; throws unless it exited 0 within `timeout`.
     static func run(_ argv: [String], key: String, environment: [String: String], timeout: Duration,
-                    secrets: [String], stdin: Data? = nil) async throws -> CommandResult {
-        let request = CommandRequest(argv: argv, environment: environment, timeout: timeout, secrets: secrets, stdin: stdin)
+                    secrets: [String]) async throws -> CommandResult {
+        let request = CommandRequest(argv: argv, environment: environment, timeout: timeout, outputLimit: outputLimit,
+                                     secrets: secrets)
         let result: CommandResult
         do {
             result = try await CommandRunner().run(request)

@@ -12,25 +12,25 @@ struct HTTPFloodDriverTests {
         let recorder = CloudTestContext()
         let started = ContinuousClock.now
         let outcome = try await HTTPFloodDriver().run(
-            try params("{ url: \"\(server.baseURL)/health\", concurrency: 4, for: 1s }"), context: recorder.context)
+            try params("{ url: \"\(server.baseURL)/health\", concurrency: 4, for: 2s }"), context: recorder.context)
         let elapsed = started.duration(to: .now)
         let requests = try #require(outcome.output["requests"]?.intValue)
-        #expect(requests > 20)
+        #expect(requests > 10)
         #expect(outcome.output["ok"]?.intValue == requests)
         #expect(outcome.output["errors"] == 0)
         #expect(server.requestsServed >= requests)
-        #expect(elapsed >= .milliseconds(950) && elapsed < .seconds(3))
+        #expect(elapsed >= .milliseconds(1950) && elapsed < .seconds(5))
         #expect(await recorder.intents.first?.action.key == "flood.release")
-        #expect(await recorder.undone == ["requests stopped after 1s"])
+        #expect(await recorder.undone == ["requests stopped after 2s"])
     }
 
     @Test func rateModeSendsOnScheduleAndCountsErrorStatuses() async throws {
         let server = try LoopbackHTTPServer()
         defer { server.stop() }
         let outcome = try await HTTPFloodDriver().run(
-            try params("{ url: \"\(server.baseURL)/status/503\", rate: 40/s, for: 1s, method: HEAD }"), context: CloudTestContext().context)
+            try params("{ url: \"\(server.baseURL)/status/503\", rate: 20/s, for: 2s, method: HEAD }"), context: CloudTestContext().context)
         let requests = try #require(outcome.output["requests"]?.intValue)
-        #expect((30...45).contains(requests), "sent \(requests) at 40/s for 1s")
+        #expect((30...42).contains(requests), "sent \(requests) at 20/s for 2s")
         #expect(outcome.output["ok"] == 0)
         #expect(outcome.output["errors"]?.intValue == requests)
         #expect(outcome.output["statuses"]?["503"]?.intValue == requests)
@@ -41,7 +41,7 @@ struct HTTPFloodDriverTests {
         let port = listener.port
         listener.stop()
         let outcome = try await HTTPFloodDriver().run(
-            try params("{ url: \"http://127.0.0.1:\(port)/\", concurrency: 2, for: 300ms }"), context: CloudTestContext().context)
+            try params("{ url: \"http://127.0.0.1:\(port)/\", concurrency: 2, for: 1s }"), context: CloudTestContext().context)
         #expect(outcome.output["ok"] == 0)
         #expect((outcome.output["errors"]?.intValue ?? 0) > 0)
         #expect(outcome.output["failures"]?["connection refused"] == outcome.output["errors"])

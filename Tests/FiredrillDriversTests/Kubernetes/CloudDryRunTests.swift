@@ -84,16 +84,6 @@ struct CloudDryRunTests {
         #expect(try await BuiltinDrivers.previewTargets("railway.restart", try params("{ service: api }")) == nil)
     }
 
-    @Test func previewOfEC2TagsAgainstMoto() async throws {
-        let aws = try MotoAWS()
-        defer { aws.moto.stop() }
-        let ids = try await aws.launch(count: 2, team: "preview")
-        let lines = try await BuiltinDrivers.previewTargets("aws.ec2.stop-instances", try params("{ \(aws.access), tags: { team: preview }, mode: all }"),
-                                                            environment: aws.moto.environment)
-        #expect(Set(lines ?? []) == Set(ids))
-        #expect(try await aws.instanceStates(ids).values.allSatisfy { $0 == "running" }, "a preview changes nothing")
-    }
-
     @Test func everyCloudDriverKeyInTheCatalogIsRegistered() {
         let families = ["kubernetes", "aws", "railway"]
         let keys = DriverCatalog.all.filter { families.contains($0.family) }.map(\.key) + ["flood.tcp", "flood.http"]
@@ -102,6 +92,21 @@ struct CloudDryRunTests {
         for undo in ["kubernetes.scale-restore", "kubernetes.uncordon", "aws.ec2.start-instances", "aws.ecs.restore-service",
                      "aws.route53.restore-record", "flood.release"] {
             #expect(BuiltinDrivers.undos[undo] != nil, "\(undo)")
+        }
+    }
+}
+
+extension MotoBackedTests {
+    @Suite("Read-only target preview against moto_server")
+    struct PreviewAgainstMotoTests {
+        @Test func previewOfEC2TagsAgainstMoto() async throws {
+            let aws = try MotoAWS()
+            defer { aws.moto.stop() }
+            let ids = try await aws.launch(count: 2, team: "preview")
+            let lines = try await BuiltinDrivers.previewTargets("aws.ec2.stop-instances", try params("{ \(aws.access), tags: { team: preview }, mode: all }"),
+                                                                environment: aws.moto.environment)
+            #expect(Set(lines ?? []) == Set(ids))
+            #expect(try await aws.instanceStates(ids).values.allSatisfy { $0 == "running" }, "a preview changes nothing")
         }
     }
 }

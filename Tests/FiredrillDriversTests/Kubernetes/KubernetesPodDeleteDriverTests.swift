@@ -108,6 +108,21 @@ struct KubernetesPodDeleteDriverTests {
         #expect(try kubectl.calls() == [getPods])
     }
 
+    @Test func aPodListFarAboveTheDefaultOutputCapIsReadWhole() async throws {
+        let kubectl = try StandInCLI(programs: ["kubectl"])
+        let get = ["kubectl", "get", "pods", "--selector=app=api", "--output=json", "--namespace=shop"]
+        let pods = (0..<1000).map { KubernetesFixtures.pod(String(format: "api-%03d", $0), created: String(format: "2024-05-01T00:%02d:%02dZ", $0 / 60, $0 % 60)) }
+        let list = try json(KubernetesFixtures.list(pods))
+        #expect(list.utf8.count > 4 * CommandRequest.defaultOutputLimit)
+        try kubectl.respond(get, stdout: list)
+        try kubectl.respond(["kubectl", "delete", "pod", "api-000", "--wait=false", "--namespace=shop"])
+        let recorder = CloudTestContext(standIn: kubectl)
+        let outcome = try await KubernetesPodDeleteDriver(environment: kubectl.environment).run(
+            try params("{ namespace: shop, selector: app=api, mode: oldest }"), context: recorder.context)
+        #expect(await recorder.records("targets.resolved").first?["matched"] == 1000)
+        #expect(outcome.output["targets"] == ["api-000"])
+    }
+
     @Test func missingKubectlIsAClearError() async throws {
         let empty = try TempDirectory.make(prefix: "firedrill-empty-path")
         let error = await #expect(throws: DriverError.self) {
