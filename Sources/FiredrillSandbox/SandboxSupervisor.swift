@@ -131,11 +131,11 @@ public actor SandboxSupervisor {
         if !stopping, restartsEnabled { scheduleRestart(index: index) }
     }
 
-    private func scheduleRestart(index: Int) {
+    private func scheduleRestart(index: Int, delay: Duration? = nil) {
         guard pendingRestarts[index] != generation else { return }
         let scheduled = generation
         pendingRestarts[index] = scheduled
-        let delay = config.restartDelay
+        let delay = delay ?? config.restartDelay
         Task {
             try? await Task.sleep(for: delay)
             self.restartIfDue(index: index, generation: scheduled)
@@ -150,7 +150,8 @@ public actor SandboxSupervisor {
             try spawnWorker(index: index)
         } catch {
             record("worker-spawn-failed", [("index", "\(index)"), ("error", error.description)])
-            scheduleRestart(index: index)
+            // A program that cannot start is retried at most once a second, even with no delay.
+            scheduleRestart(index: index, delay: max(config.restartDelay, .seconds(1)))
         }
     }
 
