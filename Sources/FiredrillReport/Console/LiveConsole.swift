@@ -49,7 +49,8 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
                 case "step.started":
                     s.step = e.step ?? ""
                     s.stepStarted = Date()
-                    s.waitEnds = e.data["seconds"]?.doubleValue.map { Date().addingTimeInterval($0) }
+                    let held = e.data["params"]?["for"]?.stringValue.flatMap { try? DurationSyntax.parse($0) }?.seconds
+                    s.waitEnds = (e.data["seconds"]?.doubleValue ?? held).map { Date().addingTimeInterval($0) }
                 case "step.ended": s.step = ""; s.waitEnds = nil
                 case "probe.result" where e.data["role"]?.stringValue == "guard":
                     s.guards[e.step ?? "?"] = (e.data["passed"] == .bool(true), e.data["message"]?.stringValue ?? "")
