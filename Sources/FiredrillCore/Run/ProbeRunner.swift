@@ -21,8 +21,9 @@ public struct ProbeRunner: Sendable {
                                expected: nil, attempts: 1, duration: clock.now - start)
         }
         let params = resolver.resolve(spec.call.params)
-        var ctx = context(spec.name, timeout)
-        ctx.role = role
+        var probeContext = context(spec.name, timeout)
+        probeContext.role = role
+        let ctx = probeContext
         do {
             let observation = try await withTimeout(timeout, what: "probe \(spec.name)") {
                 try await driver.observe(params, context: ctx)
