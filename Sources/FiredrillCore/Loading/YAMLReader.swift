@@ -87,32 +87,39 @@ public struct YAMLReader: Sendable {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            let lineText = mark.line - 1 < lines.count && mark.line >= 1 ? String(lines[mark.line - 1]) : ""
+            // libyaml puts the end of the stream one line past a file that does not end in a newline.
+            func clamped(_ line: Int, _ column: Int) -> (line: Int, column: Int) {
+                guard line > lines.count, let last = lines.last else { return (line, column) }
+                return (lines.count, last.unicodeScalars.count + 1)
+            }
+            let (line, column) = clamped(mark.line, mark.column)
+            let opened = context.map { c in (text: c.text, position: clamped(c.mark.line, c.mark.column)) }
+            let lineText = line - 1 < lines.count && line >= 1 ? String(lines[line - 1]) : ""
             var hint: String?
             let indentation = lineText.prefix { $0 == " " || $0 == "\t" }
             if let tab = indentation.firstIndex(of: "\t") {
                 let tabColumn = lineText.distance(from: lineText.startIndex, to: tab) + 1
-                return Diagnostic(at: loc(mark.line, tabColumn), "a tab character is not allowed in indentation",
+                return Diagnostic(at: loc(line, tabColumn), "a tab character is not allowed in indentation",
                                   hint: "YAML indentation must use spaces, not tabs")
             } else if problem.contains("mapping values are not allowed") {
                 hint = "check the indentation of this line against the one above, or quote a value that contains `: `"
             } else if problem.contains("did not find expected key") || problem.contains("did not find expected '-'") {
                 hint = "this line is indented differently from its siblings"
             }
-            var at = loc(mark.line, mark.column)
+            var at = loc(line, column)
             var message = "invalid YAML: \(problem)"
-            if let context {
+            if let opened {
                 // At the end of the file the error mark points at nothing; the construct left open is what to fix.
-                let atEnd = lineText.allSatisfy(\.isWhitespace) && mark.line >= lines.count - 1 && context.mark.line < mark.line
+                let atEnd = lineText.allSatisfy(\.isWhitespace) && line >= lines.count - 1 && opened.position.line < line
                 if atEnd {
-                    at = loc(context.mark.line, context.mark.column)
-                    message += " (\(context.text) that starts here and is never closed)"
+                    at = loc(opened.position.line, opened.position.column)
+                    message += " (\(opened.text) that starts here and is never closed)"
                 } else {
-                    message += " (\(context.text) at line \(context.mark.line))"
+                    message += " (\(opened.text) at line \(opened.position.line))"
                 }
-                if hint == nil, context.text.contains("flow sequence") || context.text.contains("flow mapping") {
-                    let bracket = context.text.contains("sequence") ? "[" : "{"
-                    hint = "the `\(bracket)` opened at line \(context.mark.line) is not closed"
+                if hint == nil, opened.text.contains("flow sequence") || opened.text.contains("flow mapping") {
+                    let bracket = opened.text.contains("sequence") ? "[" : "{"
+                    hint = "the `\(bracket)` opened at line \(opened.position.line) is not closed"
                 }
             }
             return Diagnostic(at: at, message, hint: hint)
