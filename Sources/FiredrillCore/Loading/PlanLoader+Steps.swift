@@ -185,13 +185,20 @@ extension PlanLoader {
         var expect = base?.expect
         var expectNode = base?.expectNode
         if let e = node["expect"] {
-            let (tolerance, diags) = Tolerance.parse(e)
-            diagnostics += diags.map { d in
-                var d = d
-                d.message = "`expect`: " + d.message
-                return d
+            // Known vars are substituted first; a tolerance that still holds a reference (`${steps.…}`,
+            // `${env.…}`) is parsed once the run knows its value.
+            let resolved = substitutingKnownVars(e)
+            if containsReferences(resolved) {
+                expect = nil
+            } else {
+                let (tolerance, diags) = Tolerance.parse(resolved)
+                diagnostics += diags.map { d in
+                    var d = d
+                    d.message = "`expect`: " + d.message
+                    return d
+                }
+                expect = tolerance
             }
-            expect = tolerance
             expectNode = e
         }
         var spec = ProbeSpec(
@@ -219,5 +226,28 @@ extension PlanLoader {
             }
         }
         return spec
+    }
+
+    /// The node with every `${name}` of a declared var replaced by its value; other references stay as written.
+    func substitutingKnownVars(_ node: PlanNode) -> PlanNode {
+        var copy = node
+        switch node.content {
+        case .scalar(let text, let quoted):
+            if text.contains("${") { copy.content = .scalar(resolveKnown(text), quoted: quoted) }
+        case .sequence(let items):
+            copy.content = .sequence(items.map(substitutingKnownVars))
+        case .mapping(let entries):
+            copy.content = .mapping(entries.map { PlanNode.Entry(key: $0.key, keyLocation: $0.keyLocation, value: substitutingKnownVars($0.value)) })
+        }
+        return copy
+    }
+
+    /// True when any scalar below `node` still holds a `${…}`.
+    func containsReferences(_ node: PlanNode) -> Bool {
+        switch node.content {
+        case .scalar(let text, _): return Self.hasReferences(text)
+        case .sequence(let items): return items.contains(where: containsReferences)
+        case .mapping(let entries): return entries.contains { containsReferences($0.value) }
+        }
     }
 }
