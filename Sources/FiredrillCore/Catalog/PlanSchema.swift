@@ -36,7 +36,7 @@ public enum PlanSchema {
 
     public static let probeCommon: [ParamSpec] = [
         ParamSpec("name", .string, "a name other probes and reports refer to"),
-        ParamSpec("use", .string, "reuse a steady-state probe by name (guards, verify)"),
+        ParamSpec("use", .string, "reuse a steady-state probe by name (guards, recovered, verify)"),
         ParamSpec("expect", .tolerance, "the tolerance the observed value must meet"),
         ParamSpec("timeout", .duration, "timeout of one probe execution (default per driver)"),
         ParamSpec("every", .duration, default: "1s", "interval between executions (guards, recovered, retries)"),
