@@ -15,6 +15,13 @@ struct Firedrill: AsyncParsableCommand {
             PlanCommand.self,
             SchemaCommand.self,
             ListCommand.self,
+            CheckCommand.self,
+            RunCommand.self,
+            RecoverCommand.self,
+            VerifyCommand.self,
+            ReportCommand.self,
+            SandboxCommand.self,
+            SandboxWorkerCommand.self,
         ]
     )
 }

@@ -9,3 +9,13 @@ public enum JSONOutput {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension JSONOutput {
+    /// One-line JSON with sorted keys.
+    public static func compact<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

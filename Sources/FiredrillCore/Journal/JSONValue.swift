@@ -1,6 +1,9 @@
 import Foundation
 
 /// A JSON value: what probes observe, what journal events carry, and what tolerances judge.
+///
+/// `canonicalJSON()` gives one exact text per value (sorted keys, no whitespace, integral numbers without a
+/// fractional part), which is what the journal hashes. `JSONValue.parse(_:)` reads JSON text back.
 public enum JSONValue: Sendable, Codable, Equatable, Hashable {
     case null
     case bool(Bool)
@@ -9,8 +12,15 @@ public enum JSONValue: Sendable, Codable, Equatable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// The member named `key` of an object; `nil` for a missing key or a value that is not an object.
     public subscript(key: String) -> JSONValue? {
         if case .object(let fields) = self { return fields[key] }
+        return nil
+    }
+
+    /// The element at `index` of an array; `nil` when out of range or not an array.
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
         return nil
     }
 
@@ -23,6 +33,29 @@ public enum JSONValue: Sendable, Codable, Equatable, Hashable {
         if case .number(let d) = self { return d }
         return nil
     }
+
+    /// The number as an `Int` when it is integral and in range.
+    public var intValue: Int? {
+        guard case .number(let d) = self, d.rounded(.towardZero) == d, let i = Int(exactly: d) else { return nil }
+        return i
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
+    public var isNull: Bool { self == .null }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -48,12 +81,14 @@ public enum JSONValue: Sendable, Codable, Equatable, Hashable {
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral,
+    ExpressibleByStringInterpolation {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
     public init(floatLiteral value: Double) { self = .number(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
     }

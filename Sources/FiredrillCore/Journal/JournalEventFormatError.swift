@@ -1,0 +1,5 @@
+/// Why a line that is valid JSON is still not a journal event.
+struct JournalEventFormatError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
