@@ -81,7 +81,7 @@ import Testing
             #expect(plan.environment == "local")
             #expect(plan.vars.first { $0.name == "port" }?.value == "18080")
             #expect(plan.text.contains("127.0.0.1:${port}"))
-            #expect(plan.text.contains("sandbox-worker"))
+            #expect(plan.text.contains("sandbox-worker --port ${port} "), "only this sandbox's workers are targeted")
             #expect(plan.text.contains("${state-dir}/supervisor.pid"))
         }
     }
