@@ -122,16 +122,15 @@ import Testing
 
     @Test func deviationAfterTheMethod() async throws {
         let rig = Rig()
-        let plan = try PlanFixture.load(Self.plan(guardEvery: "10s", tolerate: 5, wait: "300ms"))
-        let flip = Task {
-            try await Task.sleep(for: .milliseconds(150))
-            rig.probe.set(passing: false)
-        }
-        let summary = try await PlanFixture.run(plan, drivers: rig.drivers)
-        try await flip.value
+        var drivers = rig.drivers
+        let probe = rig.probe
+        drivers.steps["kubernetes.scale"] = ClosureStep { _ in probe.set(passing: false) }
+        let plan = try PlanFixture.load(Self.plan(guardEvery: "10s", tolerate: 5, wait: "100ms"))
+        let summary = try await PlanFixture.run(plan, drivers: drivers)
         #expect(summary.ending == .deviated)
+        #expect(summary.reason.hasPrefix("steady state not met after the method"))
         #expect(summary.recoveredAfterRollback == false)
-        #expect(rig.steps.names.contains("rollback-two"))
+        #expect(rig.steps.names == ["rollback-one", "rollback-two"])
     }
 
     @Test func interruptCancelsAndRollsBack() async throws {
