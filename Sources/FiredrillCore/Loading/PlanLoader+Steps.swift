@@ -202,7 +202,8 @@ extension PlanLoader {
             expectNode = e
         }
         var spec = ProbeSpec(
-            name: node["name"].flatMap { string($0, "name") } ?? base?.name ?? "\(section)-\(index + 1)-\(call.key)",
+            name: node["name"].flatMap { string($0, "name") } ?? base?.name
+                ?? (section == "recovered" ? "recovered" : "\(section)-\(index + 1)-\(call.key)"),
             call: call, expect: expect, expectNode: expectNode, timeout: base?.timeout, uses: base?.name, location: node.location
         )
         if let base {
