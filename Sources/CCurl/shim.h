@@ -5,11 +5,16 @@
 /* curl_easy_setopt and curl_easy_getinfo are variadic; Swift cannot call them.
    These typed wrappers are the only way the Swift side touches them. */
 static inline CURLcode fd_curl_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode fd_curl_setopt_off_t(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode fd_curl_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode fd_curl_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode fd_curl_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
+/* Body and header callbacks (CURLOPT_WRITEFUNCTION, CURLOPT_HEADERFUNCTION) share this signature. */
 typedef size_t (*fd_curl_write_cb)(char *, size_t, size_t, void *);
 static inline CURLcode fd_curl_setopt_write(CURL *h, CURLoption o, fd_curl_write_cb v) { return curl_easy_setopt(h, o, v); }
+/* CURLOPT_XFERINFOFUNCTION: returning non-zero aborts the transfer with CURLE_ABORTED_BY_CALLBACK. */
+typedef int (*fd_curl_xferinfo_cb)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+static inline CURLcode fd_curl_setopt_xferinfo(CURL *h, fd_curl_xferinfo_cb v) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, v); }
 static inline CURLcode fd_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode fd_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode fd_curl_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }

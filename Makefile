@@ -1,0 +1,39 @@
+# Firedrill: `make demo` and `make test` work on a fresh Debian machine with Swift installed.
+SWIFT ?= swift
+BIN_DEBUG := .build/debug/firedrill
+BIN_RELEASE := .build/release/firedrill
+
+.PHONY: all build release demo test deps-build deps-test deps-demo bench clean
+
+all: build
+
+deps-build:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+deps-demo:
+	@scripts/install-deps.sh demo
+
+build: deps-build
+	$(SWIFT) build
+
+# The release binary links the Swift runtime and Foundation statically: it starts in about half the time.
+release: deps-build
+	$(SWIFT) build -c release --static-swift-stdlib
+
+## demo: install what is missing, build, run a real experiment and a real drill against a local sandbox.
+demo: deps-demo release
+	@scripts/demo.sh $(BIN_RELEASE)
+
+## test: everything, real servers included.
+test: deps-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --parallel --num-workers 2
+
+bench: deps-test release
+	@echo "see bench/README.md: each bench/*.sh prints its figures"
+
+clean:
+	rm -rf .build reports/*/

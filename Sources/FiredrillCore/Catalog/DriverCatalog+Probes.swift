@@ -1,0 +1,100 @@
+extension DriverCatalog {
+    static let tlsParams: [ParamSpec] = [
+        ParamSpec("tls-verify", .boolean, default: "true", "verify the server certificate and host name"),
+        ParamSpec("ca-file", .string, "CA bundle to verify the server against"),
+        ParamSpec("client-cert", .string, "client certificate file (PEM) for mutual TLS"),
+        ParamSpec("client-key", .string, "client private key file (PEM)"),
+    ]
+
+    static let probes: [DriverSpec] = [
+        DriverSpec(
+            "http", role: .probe, "An HTTP request through libcurl: status, headers, body, JSON and latency.",
+            timeout: "10s",
+            params: [
+                ParamSpec("url", .url, required: true, "the URL to request"),
+                ParamSpec("method", .enumeration(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]), default: "GET", "HTTP method"),
+                ParamSpec("headers", .stringMap, "request headers"),
+                ParamSpec("body", .string, "request body"),
+                ParamSpec("follow-redirects", .boolean, default: "false", "follow 3xx redirects"),
+                ParamSpec("max-body", .byteSize, default: "1MiB", "keep at most this much of the response body"),
+            ] + tlsParams,
+            fields: ["status", "headers", "body", "json", "latency", "dns", "connect", "tls", "first-byte"]
+        ),
+        DriverSpec(
+            "tcp", role: .probe, "Opens a TCP connection and closes it.",
+            timeout: "5s",
+            params: [
+                ParamSpec("host", .string, required: true, "host name or address"),
+                ParamSpec("port", .integer(min: 1, max: 65535), required: true, "TCP port"),
+            ],
+            fields: ["connected", "latency"]
+        ),
+        DriverSpec(
+            "postgres", role: .probe, "A PostgreSQL check through libpq: connect only, a scalar query, or a built-in metric.",
+            timeout: "10s",
+            params: [
+                ParamSpec("dsn", .dsn, required: true, "connection URI or conninfo (service files, .pgpass and sslmode work as with psql)"),
+                ParamSpec("query", .string, "a query returning one value; without it the probe only connects"),
+                ParamSpec("params", .stringList, "bind parameters $1, $2… for the query"),
+                ParamSpec("metric", .enumeration(["replication-lag", "connections"]), "a built-in: replication lag in seconds, or connections in use as a percentage of max_connections"),
+                ParamSpec("statement-timeout", .duration, "server-side statement timeout"),
+            ],
+            rules: [.atMostOne(["query", "metric"])],
+            fields: ["value", "latency", "connected"]
+        ),
+        DriverSpec(
+            "command", role: [.probe, .step], "Runs a program (argv, never a shell string) in its own process group.",
+            timeout: "60s",
+            params: [
+                ParamSpec("run", .argv, required: true, "program and arguments, as a list"),
+                ParamSpec("env", .stringMap, "extra environment variables"),
+                ParamSpec("cwd", .string, "working directory"),
+                ParamSpec("ok-exit-codes", .stringList, default: "[0]", "exit codes that count as success for a step"),
+            ],
+            fields: ["exit-code", "stdout", "stderr", "duration"],
+            shorthand: "run"
+        ),
+        DriverSpec(
+            "prometheus", role: .probe, "A PromQL instant query; a scalar or single-series vector becomes the value.",
+            timeout: "10s",
+            params: [
+                ParamSpec("url", .url, required: true, "Prometheus base URL, e.g. http://127.0.0.1:9090"),
+                ParamSpec("query", .string, required: true, "PromQL expression"),
+                ParamSpec("headers", .stringMap, "request headers (e.g. Authorization)"),
+            ],
+            fields: ["value", "series"]
+        ),
+        DriverSpec(
+            "traffic", role: .probe, "A stream of HTTP requests: success ratio and latency percentiles, open-loop at a rate or closed-loop at a concurrency.",
+            timeout: "10m",
+            params: [
+                ParamSpec("url", .url, required: true, "the URL to request"),
+                ParamSpec("method", .enumeration(["GET", "HEAD", "POST"]), default: "GET", "HTTP method"),
+                ParamSpec("headers", .stringMap, "request headers"),
+                ParamSpec("rate", .rate, "open-loop: requests per second, timed from their intended send instant"),
+                ParamSpec("concurrency", .integer(min: 1, max: 4096), "closed-loop: requests in flight at once"),
+                ParamSpec("for", .duration, default: "10s", "how long a steady-state measurement runs"),
+                ParamSpec("window", .duration, default: "10s", "as a guard: the sliding window judged each time"),
+                ParamSpec("request-timeout", .duration, default: "2s", "timeout of each request"),
+                ParamSpec("success-status", .stringList, default: "[200-399]", "status codes or ranges that count as success"),
+            ] + tlsParams,
+            rules: [.exactlyOne(["rate", "concurrency"])],
+            fields: ["success", "requests", "errors", "p50", "p95", "p99", "max", "rate"]
+        ),
+    ]
+
+    static let control: [DriverSpec] = [
+        DriverSpec(
+            "wait", role: .step, "Waits. A guard breach cuts the wait short.",
+            timeout: "none",
+            params: [ParamSpec("for", .duration, required: true, "how long to wait")],
+            shorthand: "for"
+        ),
+        DriverSpec(
+            "parallel", role: .step, "Runs a list of steps together and waits for all of them.",
+            timeout: "none",
+            params: [ParamSpec("steps", .steps, required: true, "the steps to run together")],
+            shorthand: "steps"
+        ),
+    ]
+}

@@ -1,0 +1,31 @@
+/// One parameter a driver accepts: its name, type, default and meaning.
+public struct ParamSpec: Sendable, Hashable {
+    public var name: String
+    public var type: ParamType
+    public var required: Bool
+    /// The default, written as a user would write it in YAML.
+    public var defaultValue: String?
+    public var summary: String
+
+    public init(_ name: String, _ type: ParamType, required: Bool = false, default defaultValue: String? = nil, _ summary: String) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.defaultValue = defaultValue
+        self.summary = summary
+    }
+}
+
+/// A rule over several parameters of one driver.
+public enum ParamRule: Sendable, Hashable {
+    /// Exactly one of these must be given.
+    case exactlyOne([String])
+    /// At most one of these may be given.
+    case atMostOne([String])
+
+    public var names: [String] {
+        switch self {
+        case .exactlyOne(let names), .atMostOne(let names): return names
+        }
+    }
+}

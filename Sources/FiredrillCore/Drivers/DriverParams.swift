@@ -1,0 +1,71 @@
+/// Typed access to a driver's resolved parameters, falling back to the catalog's defaults. Values were checked by
+/// the validator; what can still fail here (a value that came from the environment at run time) throws a
+/// `DriverError` naming the parameter.
+public struct DriverParams: Sendable {
+    public let key: String
+    public let node: PlanNode
+    public let spec: DriverSpec?
+
+    public init(key: String, node: PlanNode) {
+        self.key = key
+        self.node = node
+        self.spec = DriverCatalog.spec(key)
+    }
+
+    /// The scalar text given, or the catalog default.
+    public func text(_ name: String) -> String? {
+        if let value = node[name], !value.isNull { return value.scalar }
+        return spec?.param(name)?.defaultValue
+    }
+
+    public func has(_ name: String) -> Bool {
+        node[name].map { !$0.isNull } ?? false
+    }
+
+    public func string(_ name: String) throws -> String {
+        guard let v = text(name), !v.isEmpty else { throw DriverError(key, "`\(name)` is required") }
+        return v
+    }
+
+    public func optionalString(_ name: String) -> String? {
+        text(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public func int(_ name: String) throws -> Int? {
+        guard let t = text(name) else { return nil }
+        guard let v = Int(t) else { throw DriverError(key, "`\(name)` must be a whole number, got `\(t)`") }
+        return v
+    }
+
+    public func bool(_ name: String) throws -> Bool {
+        guard let t = text(name) else { return false }
+        switch t.lowercased() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default: throw DriverError(key, "`\(name)` must be true or false, got `\(t)`")
+        }
+    }
+
+    public func duration(_ name: String) throws -> Duration? {
+        guard let t = text(name) else { return nil }
+        do { return try DurationSyntax.parse(t) } catch { throw DriverError(key, "`\(name)`: \(error.message) (got `\(t)`)") }
+    }
+
+    public func rate(_ name: String) throws -> Rate? {
+        guard let t = text(name) else { return nil }
+        do { return try Rate.parse(t) } catch { throw DriverError(key, "`\(name)`: \(error.message) (got `\(t)`)") }
+    }
+
+    public func percentage(_ name: String) throws -> Percentage? {
+        guard let t = text(name) else { return nil }
+        do { return try Percentage.parse(t) } catch { throw DriverError(key, "`\(name)`: \(error.message) (got `\(t)`)") }
+    }
+
+    public func list(_ name: String) -> [String]? {
+        node[name]?.sequence?.compactMap(\.scalar)
+    }
+
+    public func map(_ name: String) -> [(String, String)] {
+        node[name]?.entries?.compactMap { e in e.value.scalar.map { (e.key, $0) } } ?? []
+    }
+}

@@ -1,0 +1,26 @@
+/// A probe driver: observes something and reports fields. It must honour Task cancellation promptly.
+public protocol ProbeDriver: Sendable {
+    func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation
+}
+
+/// A step driver: a fault or an action. A fault that can be undone records its undo through
+/// `context.willApply(_:)` *before* it takes effect. It must honour Task cancellation promptly.
+public protocol StepDriver: Sendable {
+    func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome
+}
+
+/// Carries out an `UndoAction` recorded earlier, possibly by a runner that has since died.
+public protocol UndoDriver: Sendable {
+    func undo(_ params: JSONValue, context: DriverContext) async throws -> String
+}
+
+/// Looks drivers up by catalog key. The executable provides the concrete set; tests provide fakes.
+public protocol DriverSet: Sendable {
+    func probe(_ key: String) -> (any ProbeDriver)?
+    func step(_ key: String) -> (any StepDriver)?
+    func undo(_ key: String) -> (any UndoDriver)?
+    /// The heartbeat writer for a `heartbeat:` kind (`postgres`); nil when this build has none.
+    func heartbeat(_ kind: String) -> (any HeartbeatDriver)?
+    /// The RPO meter; nil when this build has none.
+    func rpoMeter() -> (any RPOMeter)?
+}

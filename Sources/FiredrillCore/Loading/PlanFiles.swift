@@ -1,0 +1,31 @@
+import Foundation
+
+/// Finds plan files: the files given, and every `.yaml`/`.yml` below the directories given, in a stable order.
+public enum PlanFiles {
+    public static func expand(_ paths: [String]) -> (files: [String], missing: [String]) {
+        var files: [String] = []
+        var missing: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                missing.append(path)
+                continue
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            var found: [String] = []
+            if let walker = fm.enumerator(atPath: base) {
+                for case let relative as String in walker where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
+                    if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                    found.append(base + "/" + relative)
+                }
+            }
+            files += found.sorted()
+        }
+        return (files, missing)
+    }
+}

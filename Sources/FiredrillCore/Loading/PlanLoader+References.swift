@@ -1,0 +1,71 @@
+extension PlanLoader {
+    static let stepSections = ["method", "rollbacks", "disaster", "recovery", "failback"]
+
+    /// Records every named step before anything else is checked, so `${steps.NAME…}` can be resolved and
+    /// duplicate names reported at the second occurrence.
+    ///
+    /// Named steady-state probes are collected too: their baseline observation is what a later check compares
+    /// against (`expect: ">= ${steps.baseline-orders.value}"`), so they share the steps' namespace.
+    mutating func collectStepNames(_ root: PlanNode) {
+        if let probes = root["steady-state"]?.sequence {
+            collectStepNames(probes)
+        }
+        for section in Self.stepSections {
+            guard let items = root[section]?.sequence else { continue }
+            collectStepNames(items)
+        }
+    }
+
+    private mutating func collectStepNames(_ items: [PlanNode]) {
+        for item in items {
+            if let nameNode = item["name"], let name = nameNode.scalar {
+                if let first = stepNames[name] {
+                    error(nameNode.location, "duplicate step name `\(name)` (first used at line \(first.line))",
+                          hint: "names of steps and steady-state probes must be unique: reports and `${steps.\(name)…}` refer to them",
+                          length: name.count)
+                } else {
+                    stepNames[name] = nameNode.location
+                }
+            }
+            if let nested = item["parallel"] {
+                collectStepNames(nested.sequence ?? nested["steps"]?.sequence ?? [])
+            }
+        }
+    }
+
+    /// Checks every `${…}` in the document against vars, secrets and step names.
+    mutating func checkReferences(_ node: PlanNode) {
+        switch node.content {
+        case .scalar(let text, let quoted):
+            guard text.contains("${") else { return }
+            let (refs, problems) = Interpolation.references(in: text)
+            let singleLine = !text.contains("\n")
+            func at(_ offset: Int) -> SourceLocation {
+                var l = node.location
+                if singleLine { l.column += offset + (quoted ? 1 : 0) }
+                return l
+            }
+            for p in problems { error(at(p.offset), p.message) }
+            for ref in refs {
+                switch ref.target {
+                case .variable(let name) where variables[name] == nil:
+                    let hint = Suggestion.hint(for: name, in: Array(variables.keys))
+                        ?? (variables.isEmpty ? "declare it under `vars:` or pass `--var \(name)=…`" : "declared vars: \(variables.keys.sorted().joined(separator: ", "))")
+                    error(at(ref.offset), "undefined var `\(name)` in `${\(ref.expression)}`", hint: hint, length: ref.length)
+                case .secret(let name) where !secretNames.contains(name):
+                    error(at(ref.offset), "undefined secret `\(name)` in `${\(ref.expression)}`",
+                          hint: Suggestion.hint(for: name, in: Array(secretNames)) ?? "declare it under `secrets:` as `\(name): { env: VAR }`", length: ref.length)
+                case .step(let name, _) where stepNames[name] == nil:
+                    error(at(ref.offset), "`${\(ref.expression)}` names no step `\(name)`",
+                          hint: Suggestion.hint(for: name, in: Array(stepNames.keys)) ?? "only named steps can be referenced", length: ref.length)
+                default:
+                    break
+                }
+            }
+        case .sequence(let items):
+            for item in items { checkReferences(item) }
+        case .mapping(let entries):
+            for entry in entries { checkReferences(entry.value) }
+        }
+    }
+}

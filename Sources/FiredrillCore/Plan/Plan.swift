@@ -1,0 +1,73 @@
+import Foundation
+
+/// A parsed plan: an Experiment or a Drill, with every value still located in its source file.
+public struct Plan: Sendable {
+    public var path: String
+    /// The file's text exactly as read (its SHA-256 is what reports quote).
+    public var text: String
+    public var kind: PlanKind
+    public var apiVersion: String
+    public var name: String
+    public var title: String
+    public var description: String?
+    public var owner: String?
+    public var tags: [String]
+    public var environment: String
+    public var participants: [String]
+    public var schedule: Schedule?
+    public var objectives: Objectives?
+    public var limits: Limits
+    public var vars: [PlanVariable]
+    public var secrets: [SecretReference]
+    public var steadyState: [ProbeSpec]
+    public var guards: [ProbeSpec]
+    public var method: [Step]
+    public var rollbacks: [Step]
+    public var heartbeat: HeartbeatSpec?
+    public var disaster: [Step]
+    public var recovery: [Step]
+    public var recovered: ProbeSpec?
+    public var rpo: RPOSpec?
+    public var verify: [ProbeSpec]
+    public var failback: [Step]
+
+    public init(path: String, text: String, kind: PlanKind, name: String) {
+        self.path = path
+        self.text = text
+        self.kind = kind
+        self.apiVersion = "firedrill/v1"
+        self.name = name
+        self.title = name
+        self.description = nil
+        self.owner = nil
+        self.tags = []
+        self.environment = "staging"
+        self.participants = []
+        self.schedule = nil
+        self.objectives = nil
+        self.limits = Limits()
+        self.vars = []
+        self.secrets = []
+        self.steadyState = []
+        self.guards = []
+        self.method = []
+        self.rollbacks = []
+        self.heartbeat = nil
+        self.disaster = []
+        self.recovery = []
+        self.recovered = nil
+        self.rpo = nil
+        self.verify = []
+        self.failback = []
+    }
+
+    /// Every step list of the plan with its section name, in run order.
+    public var stepSections: [(section: String, steps: [Step])] {
+        switch kind {
+        case .experiment:
+            return [("method", method), ("rollbacks", rollbacks)]
+        case .drill:
+            return [("disaster", disaster), ("recovery", recovery), ("failback", failback), ("rollbacks", rollbacks)]
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// `limits:` — hard ceilings on a run.
+public struct Limits: Sendable, Hashable {
+    public var duration: Duration
+    public var maxTargets: Int
+
+    public init(duration: Duration = .seconds(3600), maxTargets: Int = 10) {
+        self.duration = duration
+        self.maxTargets = maxTargets
+    }
+}
+
+/// `objectives:` — what a drill must achieve.
+public struct Objectives: Sendable, Hashable {
+    public var rto: Duration?
+    public var rpo: Duration?
+
+    public init(rto: Duration? = nil, rpo: Duration? = nil) {
+        self.rto = rto
+        self.rpo = rpo
+    }
+}
+
+/// `schedule:` — when a recurring drill is due.
+public struct Schedule: Sendable, Hashable {
+    public var cron: String
+    public var timezone: String
+}
+
+/// A `vars:` entry.
+public struct PlanVariable: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public var location: SourceLocation
+}
+
+/// A `secrets:` entry: where the value comes from, never the value.
+public struct SecretReference: Sendable, Hashable {
+    public enum Source: Sendable, Hashable {
+        case environment(String)
+        case file(String)
+    }
+
+    public var name: String
+    public var source: Source
+    public var location: SourceLocation
+}
+
+/// `heartbeat:` — RPO markers written to a PostgreSQL primary from before the disaster.
+public struct HeartbeatSpec: Sendable, Hashable {
+    public var dsn: String
+    public var every: Duration
+    public var table: String
+    public var location: SourceLocation
+}
+
+/// `rpo:` — how data loss is measured.
+public enum RPOSpec: Sendable, Hashable {
+    case heartbeat(dsn: String, table: String)
+    case query(dsn: String, query: String)
+    case backup(stanza: String?, manifest: String?)
+}

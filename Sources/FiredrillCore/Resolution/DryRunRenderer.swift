@@ -1,0 +1,155 @@
+/// Renders `firedrill plan`: the phases in run order and, for each step or probe, its resolved parameters and the
+/// exact argv it would execute, with secrets as `***`. It only describes; it changes nothing.
+public struct DryRunRenderer: Sendable {
+    /// Returns the argv lists a driver would run for these (display-resolved) parameters, or nil when it runs none.
+    public typealias ArgvDescriber = @Sendable (_ key: String, _ params: PlanNode) -> [[String]]?
+
+    public let plan: Plan
+    public let resolver: Resolver
+    public let describe: ArgvDescriber
+
+    public init(plan: Plan, resolver: Resolver, describe: @escaping ArgvDescriber) {
+        self.plan = plan
+        self.resolver = resolver
+        self.describe = describe
+    }
+
+    public func render() -> String {
+        var out: [String] = []
+        out.append("\(plan.kind.rawValue) \(plan.name): \(plan.title)")
+        out.append("  file: \(plan.path)   environment: \(plan.environment)   limits: duration \(DurationSyntax.format(plan.limits.duration)), max-targets \(plan.limits.maxTargets)")
+        if let o = plan.objectives {
+            out.append("  objectives: " + [o.rto.map { "RTO \(DurationSyntax.format($0))" }, o.rpo.map { "RPO \(DurationSyntax.format($0))" }].compactMap { $0 }.joined(separator: ", "))
+        }
+        if !plan.vars.isEmpty {
+            out.append("  vars: " + plan.vars.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
+        }
+        if !plan.secrets.isEmpty {
+            out.append("  secrets: " + plan.secrets.map { "\($0.name)=***" }.joined(separator: " "))
+        }
+        var phase = 0
+        func header(_ title: String) {
+            phase += 1
+            out.append("")
+            out.append("\(phase). \(title)")
+        }
+        switch plan.kind {
+        case .experiment:
+            header("steady state before (nothing is injected unless it holds)")
+            probes(plan.steadyState, into: &out)
+            if !plan.guards.isEmpty {
+                header("guards, watched during the method (a breach aborts and rolls back)")
+                probes(plan.guards, into: &out, guards: true)
+            }
+            header("method")
+            steps(plan.method, into: &out)
+            header("steady state after")
+            probes(plan.steadyState, into: &out)
+            header("rollbacks (on every ending)")
+            steps(plan.rollbacks, into: &out)
+            header("recovered after rollback? (steady state once more)")
+            out.append(plan.steadyState.isEmpty ? "   (no steady-state probes)" : "   the \(plan.steadyState.count) steady-state probe(s) above")
+        case .drill:
+            header("baseline steady state")
+            probes(plan.steadyState, into: &out)
+            if let hb = plan.heartbeat {
+                header("heartbeat started")
+                out.append("   postgres markers into \(hb.table) every \(DurationSyntax.format(hb.every)) at \(resolver.substitute(hb.dsn, maskSecrets: true))")
+            }
+            if !plan.guards.isEmpty {
+                header("guards, watched from the disaster on")
+                probes(plan.guards, into: &out, guards: true)
+            }
+            header("disaster (the RTO clock starts with its first step)")
+            steps(plan.disaster, into: &out)
+            header("recovery runbook (each step timed)")
+            steps(plan.recovery, into: &out)
+            header("recovered (RTO stops at the first of N consecutive passes)")
+            if let r = plan.recovered { probes([r], into: &out) }
+            if let rpo = plan.rpo {
+                header("RPO measurement")
+                switch rpo {
+                case .heartbeat(let dsn, let table): out.append("   newest acknowledged vs newest surviving marker in \(table) at \(resolver.substitute(dsn, maskSecrets: true))")
+                case .query(let dsn, let query): out.append("   disaster time − (\(query)) at \(resolver.substitute(dsn, maskSecrets: true))")
+                case .backup(let stanza, let manifest): out.append("   disaster time − newest backup stop time from " + (stanza.map { "pgbackrest stanza \($0)" } ?? manifest ?? ""))
+                }
+            }
+            header("verify")
+            probes(plan.verify, into: &out)
+            header("failback")
+            steps(plan.failback, into: &out)
+            header("rollbacks (on every ending)")
+            steps(plan.rollbacks, into: &out)
+        }
+        out.append("")
+        out.append("Dry run: nothing was changed.")
+        return out.joined(separator: "\n")
+    }
+
+    private func probes(_ list: [ProbeSpec], into out: inout [String], guards: Bool = false) {
+        if list.isEmpty { out.append("   (none)") }
+        for p in list {
+            let params = resolver.display(p.call.params)
+            var line = "   - \(p.name): \(p.call.key) \(params.inline)"
+            if let e = p.expectNode { line += "  expect \(resolver.display(e).inline)" }
+            out.append(line)
+            var timing = "timeout \(DurationSyntax.format(p.timeout ?? defaultTimeout(p.call.key)))"
+            if guards || p.consecutive > 1 || p.attempts > 1 { timing += ", every \(DurationSyntax.format(p.every))" }
+            if guards { timing += ", tolerate \(p.tolerate)" }
+            if p.attempts > 1 { timing += ", attempts \(p.attempts)" }
+            if p.consecutive > 1 { timing += ", \(p.consecutive) consecutive" }
+            out.append("       \(timing)")
+            argv(p.call.key, params, into: &out)
+            unresolved(p.call.params, into: &out)
+        }
+    }
+
+    private func steps(_ list: [Step], into out: inout [String], indent: String = "   ") {
+        if list.isEmpty { out.append("\(indent)(none)") }
+        for step in list {
+            switch step.action {
+            case .wait(let d, _):
+                out.append("\(indent)- \(step.name): wait \(DurationSyntax.format(d))")
+            case .parallel(let children):
+                out.append("\(indent)- \(step.name): parallel")
+                steps(children, into: &out, indent: indent + "    ")
+            case .driver(let call):
+                let params = resolver.display(call.params)
+                out.append("\(indent)- \(step.name): \(call.key) \(params.inline)")
+                var facts = ["timeout \(DurationSyntax.format(step.timeout ?? defaultTimeout(call.key)))"]
+                if let undo = call.spec?.undo { facts.append("undo: \(undo)") }
+                if step.continueOnError { facts.append("on-error: continue") }
+                out.append("\(indent)    \(facts.joined(separator: ", "))")
+                argv(call.key, params, into: &out, indent: indent + "    ")
+                unresolved(call.params, into: &out, indent: indent + "    ")
+            }
+        }
+    }
+
+    private func argv(_ key: String, _ params: PlanNode, into out: inout [String], indent: String = "       ") {
+        guard let lists = describe(key, params) else { return }
+        for list in lists {
+            out.append("\(indent)$ " + list.map(Self.shellQuoted).joined(separator: " "))
+        }
+    }
+
+    private func unresolved(_ params: PlanNode, into out: inout [String], indent: String = "       ") {
+        let missing = resolver.unresolved(in: params)
+        if !missing.isEmpty {
+            out.append("\(indent)warning: not set now: \(missing.joined(separator: ", "))")
+        }
+    }
+
+    private func defaultTimeout(_ key: String) -> Duration {
+        guard let text = DriverCatalog.spec(key)?.defaultTimeout, text != "none" else { return plan.limits.duration }
+        return (try? DurationSyntax.parse(text)) ?? plan.limits.duration
+    }
+
+    /// Quotes an argument for display only, so a reader can see its exact boundaries. Nothing is ever run
+    /// through a shell.
+    public static func shellQuoted(_ arg: String) -> String {
+        let safe = arg.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0) }
+        if safe, !arg.isEmpty { return arg }
+        return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

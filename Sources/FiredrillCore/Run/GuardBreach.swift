@@ -1,0 +1,18 @@
+/// A guard saw its tolerance run out: the method is cancelled and the run aborts.
+public struct GuardBreach: Error, Sendable, CustomStringConvertible {
+    public var guardName: String
+    public var message: String
+    public var observed: JSONValue?
+    public var expected: String?
+    public var failures: Int
+
+    public var description: String {
+        "guard \(guardName) breached after \(failures) failure\(failures == 1 ? "" : "s"): \(message)"
+    }
+}
+
+/// `limits.duration` ran out.
+public struct LimitExceeded: Error, Sendable, CustomStringConvertible {
+    public var limit: Duration
+    public var description: String { "limits.duration of \(DurationSyntax.format(limit)) exceeded" }
+}

@@ -1,0 +1,205 @@
+import Foundation
+
+/// Runs a plan. An Experiment: steady state before, the method under guards, steady state after. A Drill: baseline,
+/// heartbeat, disaster and the timed recovery runbook under guards while the `recovered` probe times the outage,
+/// RPO, verify. Both then run (in a fresh task, so an abort cannot cancel them) failback for a drill and rollbacks
+/// on every ending, and check the steady state once more.
+public struct PlanRunner: Sendable {
+    public let plan: Plan
+    public let drivers: any DriverSet
+    public let resolver: Resolver
+    public let options: RunOptions
+    public let recorder: RunRecorder
+    public let control: RunControl
+    let ledger: UndoLedger
+    let results = StepResults()
+
+    public init(plan: Plan, drivers: any DriverSet, resolver: Resolver, options: RunOptions, recorder: RunRecorder, control: RunControl) {
+        self.plan = plan
+        self.drivers = drivers
+        self.resolver = resolver
+        self.options = options
+        self.recorder = recorder
+        self.control = control
+        self.ledger = UndoLedger(recorder: recorder)
+    }
+
+    var stepRunner: StepRunner {
+        StepRunner(drivers: drivers, resolver: resolver, results: results, recorder: recorder, ledger: ledger,
+                   maxTargets: plan.limits.maxTargets, runLimit: plan.limits.duration)
+    }
+
+    var probeRunner: ProbeRunner {
+        let steps = stepRunner
+        let secrets = resolver.secretValues
+        return ProbeRunner(drivers: drivers, resolver: resolver) { name, timeout in
+            steps.makeContext(name, timeout: timeout, secrets: secrets)
+        }
+    }
+
+    /// The outcome of the main phase, before rollbacks.
+    struct MainOutcome: Sendable {
+        var ending: RunEnding
+        var reason: String
+        var injected: Bool
+    }
+
+    func runMain() async -> MainOutcome {
+        do {
+            switch plan.kind {
+            case .experiment: return try await experimentMain()
+            case .drill: return try await drillMain()
+            }
+        } catch let breach as GuardBreach {
+            await recorder.note("guard.breached", step: breach.guardName, [
+                "message": .string(breach.message), "observed": breach.observed ?? .null,
+                "expected": breach.expected.map { .string($0) } ?? .null, "failures": .number(Double(breach.failures)),
+            ])
+            return MainOutcome(ending: .aborted, reason: breach.description, injected: true)
+        } catch let limit as LimitExceeded {
+            await recorder.note("limit.exceeded", ["limit": .string(limit.description)])
+            return MainOutcome(ending: .aborted, reason: limit.description, injected: true)
+        } catch let failure as StepFailure {
+            return MainOutcome(ending: .failed, reason: failure.description, injected: true)
+        } catch is CancellationError {
+            return MainOutcome(ending: .interrupted, reason: "cancelled", injected: true)
+        } catch {
+            return MainOutcome(ending: .failed, reason: String(describing: error), injected: true)
+        }
+    }
+
+    public func run() async throws -> RunSummary {
+        let box = OutcomeBox()
+        let main = Task { await box.set(await runMain()) }
+        await control.setMainTask(main)
+        await control.enter(.main)
+        await main.value
+        var outcome = await box.value ?? MainOutcome(ending: .interrupted, reason: "interrupted", injected: true)
+        if let signal = await control.interruptedBy, outcome.ending != .aborted || outcome.reason == "cancelled" {
+            outcome.ending = .interrupted
+            outcome.reason = "interrupted by \(signal)"
+            await recorder.note("run.interrupted", ["signal": .string(signal)])
+        }
+
+        await control.enter(.rollbacks)
+        let ended = outcome
+        let rollbackTask = Task { await runRollbacks(after: ended) }
+        let (rollback, recovered) = await rollbackTask.value
+        await control.enter(.finished)
+
+        await recorder.note("run.ended", [
+            "ending": .string(outcome.ending.rawValue), "reason": .string(outcome.reason),
+            "exit-code": .number(Double(outcome.ending.exitCode)), "rollback": .string(rollback.rawValue),
+            "recovered-after-rollback": recovered.map { .bool($0) } ?? .null,
+        ])
+        return RunSummary(ending: outcome.ending, reason: outcome.reason, rollback: rollback,
+                          recoveredAfterRollback: recovered, runDirectory: options.runDirectory, events: await recorder.events)
+    }
+
+    func experimentMain() async throws -> MainOutcome {
+        try await recorder.record("phase.started", ["phase": "steady-state-before"])
+        let before = try await steadyState(label: "before")
+        if !before.isEmpty {
+            return MainOutcome(ending: .notStarted, reason: "not started: steady state not met (\(before.joined(separator: "; ")))", injected: false)
+        }
+        try await recorder.record("phase.started", ["phase": "method"])
+        try await runUnderGuards { try await stepRunner.run(plan.method, phase: "method") }
+        try await recorder.record("phase.started", ["phase": "steady-state-after"])
+        let after = try await steadyState(label: "after")
+        if !after.isEmpty {
+            return MainOutcome(ending: .deviated, reason: "steady state not met after the method: \(after.joined(separator: "; "))", injected: true)
+        }
+        return MainOutcome(ending: .passed, reason: "steady state held", injected: true)
+    }
+
+    /// Runs the probes once through their attempts; returns the failure messages.
+    func steadyState(label: String) async throws -> [String] {
+        var failures: [String] = []
+        for spec in plan.steadyState {
+            let result = try await probeRunner.run(spec) { r in
+                var data = r.json
+                if case .object(var o) = data { o["role"] = .string("steady-state-\(label)"); data = .object(o) }
+                await recorder.note("probe.result", step: spec.name, data)
+            }
+            if !result.passed { failures.append("\(spec.name): \(result.message)") }
+        }
+        return failures
+    }
+
+    /// Runs `body` while every guard watches; the first breach, a limit, or a failure cancels the rest.
+    func runUnderGuards(_ body: @escaping @Sendable () async throws -> Void) async throws {
+        let watcher = GuardWatcher(probes: probeRunner, recorder: recorder)
+        let limit = plan.limits.duration
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await body()
+                return true
+            }
+            for spec in plan.guards {
+                group.addTask {
+                    try await watcher.watch(spec)
+                    return false
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw LimitExceeded(limit: limit)
+            }
+            defer { group.cancelAll() }
+            while let done = try await group.next() {
+                if done { return }
+            }
+        }
+    }
+
+    /// Undoes open ledger entries (newest first), then runs the plan's rollbacks; each failure is recorded and the
+    /// rest still run. Then checks the steady state once more.
+    func runRollbacks(after outcome: MainOutcome) async -> (RollbackOutcome, Bool?) {
+        let pending = await ledger.pending
+        let policy = options.rollbacks
+        let wanted: Bool
+        switch policy {
+        case .always: wanted = true
+        case .onFailure: wanted = outcome.ending != .passed
+        case .never: wanted = false
+        }
+        if !wanted {
+            await recorder.note("rollbacks.skipped", ["policy": .string(policy.rawValue), "pending-undos": .number(Double(pending.count))])
+            return (pending.isEmpty ? .skipped : .pending, nil)
+        }
+        if !outcome.injected, pending.isEmpty {
+            await recorder.note("rollbacks.skipped", ["reason": "nothing was injected"])
+            return (.nothingToRollBack, nil)
+        }
+        var failed = 0
+        if plan.kind == .drill, outcome.injected, !plan.failback.isEmpty {
+            failed += await runFailback()
+        }
+        await recorder.note("phase.started", ["phase": "rollbacks"])
+        failed += await UndoExecutor(drivers: drivers, recorder: recorder, control: control).undo(pending, ledger: ledger)
+        let runner = stepRunner
+        for step in plan.rollbacks {
+            await control.started(step.name)
+            do {
+                try await runner.run(step, phase: "rollbacks")
+            } catch {
+                failed += 1
+            }
+            await control.finished(step.name)
+        }
+        var recovered: Bool?
+        if !plan.steadyState.isEmpty {
+            await recorder.note("phase.started", ["phase": "recovered-after-rollback"])
+            let failures = (try? await steadyState(label: "after-rollback")) ?? ["check did not complete"]
+            recovered = failures.isEmpty
+            await recorder.note("recovery.checked", ["recovered": .bool(failures.isEmpty), "failures": .array(failures.map { .string($0) })])
+        }
+        return (failed == 0 ? .rolledBack : .rollbackFailed, recovered)
+    }
+}
+
+/// Holds the main phase's outcome across the task boundary.
+actor OutcomeBox {
+    var value: PlanRunner.MainOutcome?
+    func set(_ v: PlanRunner.MainOutcome) { value = v }
+}

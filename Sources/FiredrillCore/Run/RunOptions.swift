@@ -1,0 +1,14 @@
+/// Settings of one `firedrill run`.
+public struct RunOptions: Sendable {
+    public var runDirectory: String
+    public var rollbacks: RollbackPolicy
+    public var notes: [String]
+    public var initiator: String
+
+    public init(runDirectory: String, rollbacks: RollbackPolicy = .always, notes: [String] = [], initiator: String) {
+        self.runDirectory = runDirectory
+        self.rollbacks = rollbacks
+        self.notes = notes
+        self.initiator = initiator
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// The one writer of a run's journal. Every event is fsynced before `record` returns, then shown to the observer.
+public actor RunRecorder {
+    public let journal: Journal
+    public let observer: (any RunObserver)?
+    private let secrets: [String]
+    /// Every event written, for the report at the end.
+    public private(set) var events: [JournalEvent] = []
+
+    public init(journal: Journal, observer: (any RunObserver)?, secrets: [String]) {
+        self.journal = journal
+        self.observer = observer
+        self.secrets = secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+    }
+
+    /// Journals one event (secrets masked) and returns it once it is on disk.
+    @discardableResult
+    public func record(_ type: String, step: String? = nil, _ data: JSONValue = .object([:])) async throws -> JournalEvent {
+        let event = try await journal.append(type: type, step: step, data: mask(data))
+        events.append(event)
+        observer?.observe(.journaled(event))
+        return event
+    }
+
+    /// Like `record`, but a journal failure is reported on stderr instead of thrown: used on paths that must go on
+    /// (rollbacks), where losing an event is better than leaving a fault in place.
+    public func note(_ type: String, step: String? = nil, _ data: JSONValue = .object([:])) async {
+        do {
+            try await record(type, step: step, data)
+        } catch {
+            FileHandle.standardError.write(Data("firedrill: journal write failed for \(type): \(error)\n".utf8))
+        }
+    }
+
+    public nonisolated func progress(step: String, _ message: String) {
+        observer?.observe(.progress(step: step, message: message))
+    }
+
+    private func mask(_ value: JSONValue) -> JSONValue {
+        guard !secrets.isEmpty else { return value }
+        switch value {
+        case .string(let s):
+            var out = s
+            for secret in secrets { out = out.replacingOccurrences(of: secret, with: "***") }
+            return .string(out)
+        case .array(let items): return .array(items.map(mask))
+        case .object(let fields): return .object(fields.mapValues(mask))
+        default: return value
+        }
+    }
+}

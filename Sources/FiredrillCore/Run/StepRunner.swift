@@ -1,0 +1,144 @@
+/// Runs lists of steps: drivers with their timeouts, `wait`, and `parallel`. Every step is journaled as
+/// `step.started` and `step.ended`; cancellation (a guard breach, a signal, a limit) stops the running step at
+/// once, subprocess groups included.
+public struct StepRunner: Sendable {
+    public let drivers: any DriverSet
+    public let baseResolver: Resolver
+    public let results: StepResults
+    public let recorder: RunRecorder
+    public let ledger: UndoLedger
+    public let maxTargets: Int
+    /// Used when a step has no timeout and its driver none either (`wait`, `process.pause`, floods).
+    public let runLimit: Duration
+
+    public init(drivers: any DriverSet, resolver: Resolver, results: StepResults, recorder: RunRecorder,
+                ledger: UndoLedger, maxTargets: Int, runLimit: Duration) {
+        self.drivers = drivers
+        self.baseResolver = resolver
+        self.results = results
+        self.recorder = recorder
+        self.ledger = ledger
+        self.maxTargets = maxTargets
+        self.runLimit = runLimit
+    }
+
+    /// Runs `steps` in order. With `keepGoing` (rollbacks), a failed step is recorded and the next one runs;
+    /// otherwise the first failure (without `on-error: continue`) is thrown.
+    /// - Returns: the failures that were tolerated.
+    @discardableResult
+    public func run(_ steps: [Step], phase: String, keepGoing: Bool = false) async throws -> [StepFailure] {
+        var tolerated: [StepFailure] = []
+        for step in steps {
+            do {
+                try await run(step, phase: phase)
+            } catch let failure as StepFailure {
+                if keepGoing || step.continueOnError {
+                    tolerated.append(failure)
+                } else {
+                    throw failure
+                }
+            }
+        }
+        return tolerated
+    }
+
+    public func run(_ step: Step, phase: String) async throws {
+        try Task.checkCancellation()
+        let clock = ContinuousClock()
+        let start = clock.now
+        var started: [String: JSONValue] = ["phase": .string(phase), "kind": .string(step.kindName)]
+        let resolver = await currentResolver()
+        if case .driver(let call) = step.action {
+            started["params"] = .object(Self.json(resolver.display(call.params)))
+        }
+        if case .wait(let d, _) = step.action { started["seconds"] = .number(d.seconds) }
+        try await recorder.record("step.started", step: step.name, .object(started))
+        do {
+            let outcome = try await execute(step, resolver: resolver)
+            await results.set(step.name, outcome.output)
+            try await recorder.record("step.ended", step: step.name, [
+                "phase": .string(phase), "status": "ok", "seconds": .number((clock.now - start).seconds),
+                "summary": .string(outcome.summary), "output": outcome.output,
+            ])
+        } catch {
+            let cancelled = error is CancellationError || Task.isCancelled
+            let message = cancelled ? "cancelled" : String(describing: error)
+            await recorder.note("step.ended", step: step.name, [
+                "phase": .string(phase), "status": .string(cancelled ? "cancelled" : "failed"),
+                "seconds": .number((clock.now - start).seconds), "error": .string(message),
+            ])
+            if cancelled { throw CancellationError() }
+            throw StepFailure(step: step.name, message: message)
+        }
+    }
+
+    private func execute(_ step: Step, resolver: Resolver) async throws -> StepOutcome {
+        switch step.action {
+        case .wait(let duration, _):
+            recorder.progress(step: step.name, "waiting \(DurationSyntax.format(duration))")
+            try await Task.sleep(for: duration)
+            return StepOutcome(output: ["seconds": .number(duration.seconds)], summary: "waited \(DurationSyntax.format(duration))")
+        case .parallel(let children):
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for child in children {
+                    group.addTask { try await run(child, phase: "parallel") }
+                }
+                try await group.waitForAll()
+            }
+            return StepOutcome(summary: "\(children.count) steps together")
+        case .driver(let call):
+            guard let driver = drivers.step(call.key) else {
+                throw DriverError(call.key, "this build has no driver for `\(call.key)` yet")
+            }
+            let timeout = step.timeout ?? Self.defaultTimeout(call.key) ?? runLimit
+            let params = resolver.resolve(call.params)
+            let unresolved = resolver.unresolved(in: call.params)
+            if !unresolved.isEmpty {
+                throw DriverError(call.key, "not set: \(unresolved.joined(separator: ", "))")
+            }
+            let context = makeContext(step.name, timeout: timeout, secrets: resolver.secretValues)
+            return try await withTimeout(timeout, what: "step \(step.name)") {
+                try await driver.run(params, context: context)
+            }
+        }
+    }
+
+    func makeContext(_ name: String, timeout: Duration, secrets: [String]) -> DriverContext {
+        let ledger = self.ledger
+        let recorder = self.recorder
+        return DriverContext(
+            name: name, timeout: timeout, maxTargets: maxTargets, secrets: secrets,
+            willApply: { action in try await ledger.willApply(action, step: name) },
+            didUndo: { token, how in try await ledger.didUndo(token, how: how) },
+            record: { type, data in await recorder.note(type, step: name, data) },
+            progress: { line in recorder.progress(step: name, line) }
+        )
+    }
+
+    public func currentResolver() async -> Resolver {
+        var r = baseResolver
+        r.stepResults = await results.all
+        return r
+    }
+
+    static func defaultTimeout(_ key: String) -> Duration? {
+        guard let text = DriverCatalog.spec(key)?.defaultTimeout, text != "none" else { return nil }
+        return try? DurationSyntax.parse(text)
+    }
+
+    /// A parameters node as JSON, for the journal.
+    public static func json(_ node: PlanNode) -> [String: JSONValue] {
+        guard let entries = node.entries else { return [:] }
+        var out: [String: JSONValue] = [:]
+        for e in entries { out[e.key] = value(e.value) }
+        return out
+    }
+
+    static func value(_ node: PlanNode) -> JSONValue {
+        switch node.content {
+        case .scalar(let s, _): return .string(s)
+        case .sequence(let items): return .array(items.map(value))
+        case .mapping: return .object(json(node))
+        }
+    }
+}

@@ -1,0 +1,9 @@
+import FiredrillCore
+
+extension BuiltinDrivers {
+    /// PostgreSQL, Prometheus and traffic probes.
+    static let databaseProbes: [String: any ProbeDriver] = [:]
+    /// `flood.postgres`.
+    static let databaseSteps: [String: any StepDriver] = [:]
+    static let databaseUndos: [String: any UndoDriver] = [:]
+}

@@ -1,0 +1,37 @@
+import FiredrillCore
+
+/// Every driver of this build, by catalog key. A catalog key missing here is reported at run time as
+/// "this build has no driver for …", never silently skipped. Families register in their own
+/// `BuiltinDrivers+Family.swift`.
+public enum BuiltinDrivers {
+    public static let probes: [String: any ProbeDriver] = merged([localProbes, databaseProbes, observabilityProbes])
+    public static let steps: [String: any StepDriver] = merged([localSteps, cloudSteps, databaseSteps])
+    public static let undos: [String: any UndoDriver] = merged([localUndos, cloudUndos, databaseUndos])
+
+    static let localProbes: [String: any ProbeDriver] = [
+        "command": CommandDriver(),
+        "http": HTTPProbeDriver(),
+        "tcp": TCPProbeDriver(),
+    ]
+
+    static let localSteps: [String: any StepDriver] = [
+        "command": CommandDriver(),
+        "process.kill": ProcessKillDriver(),
+        "process.pause": ProcessPauseDriver(),
+        "process.restart": ProcessRestartDriver(),
+    ]
+
+    static let localUndos: [String: any UndoDriver] = [
+        "process.resume": ProcessResumeUndo(),
+    ]
+
+    /// The argv lists a driver would run, for `firedrill plan`.
+    public static func describeArgv(_ key: String, _ params: PlanNode) -> [[String]]? {
+        if key == "command" { return params["run"]?.sequence.map { [$0.compactMap(\.scalar)] } }
+        return describeCloudArgv(key, params)
+    }
+
+    static func merged<V>(_ maps: [[String: V]]) -> [String: V] {
+        maps.reduce(into: [:]) { $0.merge($1) { first, _ in first } }
+    }
+}

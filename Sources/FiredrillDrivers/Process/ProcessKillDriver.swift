@@ -1,0 +1,26 @@
+import FiredrillCore
+
+/// `process.kill`: sends a signal to the picked local processes.
+public struct ProcessKillDriver: StepDriver {
+    public init() {}
+
+    public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
+        let p = DriverParams(key: "process.kill", node: params)
+        let signalText = p.text("signal") ?? "KILL"
+        let signal: Int32
+        do { signal = try Signals.parse(signalText) } catch { throw DriverError("process.kill", error.description) }
+        let targets = try await ProcessTargets(key: "process.kill", params: p).resolve(context: context)
+        if targets.isEmpty { return StepOutcome(output: ["targets": []], summary: "no process matched; skipped") }
+        var sent: [Int32] = []
+        for t in targets {
+            do {
+                try ProcessController().send(signal, to: t.pid)
+                sent.append(t.pid)
+            } catch {
+                throw DriverError("process.kill", "\(error) (already signalled: \(sent.map(String.init).joined(separator: ", ")))")
+            }
+        }
+        return StepOutcome(output: ["targets": ProcessTargets.json(targets, context), "signal": .string(Signals.name(of: signal))],
+                           summary: "\(Signals.name(of: signal)) to pid \(sent.map(String.init).joined(separator: ", "))")
+    }
+}

@@ -1,0 +1,25 @@
+import FiredrillCore
+import Synchronization
+
+/// A probe whose verdict the test flips at will; counts its executions.
+public final class ScriptedProbe: ProbeDriver, Sendable {
+    private let state = Mutex((passing: true, executions: 0, delay: Duration.zero))
+
+    public init(passing: Bool = true) {
+        state.withLock { $0.passing = passing }
+    }
+
+    public func set(passing: Bool) { state.withLock { $0.passing = passing } }
+    /// Makes each execution take this long (cancellable).
+    public func set(delay: Duration) { state.withLock { $0.delay = delay } }
+    public var executions: Int { state.withLock { $0.executions } }
+
+    public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
+        let (passing, delay) = state.withLock { s -> (Bool, Duration) in
+            s.executions += 1
+            return (s.passing, s.delay)
+        }
+        if delay > .zero { try await Task.sleep(for: delay) }
+        return Observation(value: ["status": .number(passing ? 200 : 503)], summary: "status \(passing ? 200 : 503)", ok: passing)
+    }
+}

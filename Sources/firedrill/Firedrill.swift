@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// The `firedrill` command: chaos experiments and disaster-recovery drills from YAML plans.
+@main
+struct Firedrill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "firedrill",
+        abstract: "Run chaos experiments and disaster-recovery drills, and prove what happened.",
+        discussion: """
+        Exit codes: 0 passed/valid, 1 deviated, 2 aborted, 3 failed, 4 invalid plan, 130 interrupted.
+        """,
+        version: "0.1.0",
+        subcommands: [
+            ValidateCommand.self,
+            PlanCommand.self,
+            SchemaCommand.self,
+            ListCommand.self,
+            CheckCommand.self,
+            RunCommand.self,
+            RecoverCommand.self,
+            VerifyCommand.self,
+            ReportCommand.self,
+            SandboxCommand.self,
+            SandboxWorkerCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,293 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A small HTTP/1.1 server on 127.0.0.1 and a free port, for tests. Keep-alive, one thread per
+/// connection. `stop()` closes everything and waits for its threads.
+///
+/// Routes:
+/// - `/health` → 200 `{"status":"healthy","checks":{"db":"ok"}}`, `Content-Type: application/json`
+/// - `/status/N` → status N
+/// - `/slow?ms=N` → waits N ms (cut short by `stop()`), then 200
+/// - `/big` → 3 MiB body
+/// - `/redirect` → 302 to `/health`; `/redirect-loop` → 302 to itself
+/// - `/echo` → 200, body lists the request line, headers and body; two `X-Multi` response headers
+/// - anything else → 404
+/// A connection whose first byte is not an ASCII letter (a TLS ClientHello, say) gets a 400 and is closed.
+final class LoopbackHTTPServer: Sendable {
+    static let bigBodySize = 3 << 20
+    static let healthBody = #"{"status":"healthy","checks":{"db":"ok"}}"#
+
+    let port: Int
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private let listenFD: Int32
+    private let stopReadFD: Int32
+    private let stopWriteFD: Int32
+    private let threads = DispatchGroup()
+
+    private struct State {
+        var connections: Set<Int32> = []
+        var accepted = 0
+        var requests = 0
+        var stopped = false
+    }
+    private let state = Mutex(State())
+
+    /// Connections accepted so far.
+    var acceptedConnections: Int { state.withLock { $0.accepted } }
+    /// Requests received so far (counted before the response is sent).
+    var requestsServed: Int { state.withLock { $0.requests } }
+
+    init() throws {
+        let fd = socket(AF_INET, socketStream, 0)
+        guard fd >= 0 else { throw ServerError("socket", errno) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 128) == 0 else {
+            let code = errno
+            close(fd)
+            throw ServerError("bind/listen", code)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        var pipeFDs: [Int32] = [-1, -1]
+        guard pipe(&pipeFDs) == 0 else {
+            close(fd)
+            throw ServerError("pipe", errno)
+        }
+        listenFD = fd
+        stopReadFD = pipeFDs[0]
+        stopWriteFD = pipeFDs[1]
+        port = Int(UInt16(bigEndian: address.sin_port))
+
+        threads.enter()
+        Thread { [self] in
+            acceptLoop()
+            threads.leave()
+        }.start()
+    }
+
+    /// Stops accepting, ends every connection, interrupts `/slow`, and waits (up to 5 s) for all
+    /// server threads. Safe to call more than once.
+    func stop() {
+        let alreadyStopped = state.withLock { state in
+            defer { state.stopped = true }
+            if !state.stopped {
+                var byte: UInt8 = 1
+                _ = write(stopWriteFD, &byte, 1)
+                for connection in state.connections { shutdown(connection, Int32(SHUT_RDWR)) }
+            }
+            return state.stopped
+        }
+        guard !alreadyStopped else { return }
+        _ = threads.wait(timeout: .now() + 5)
+        close(listenFD)
+    }
+
+    deinit {
+        stop()
+        close(stopReadFD)
+        close(stopWriteFD)
+    }
+
+    // MARK: - Accepting
+
+    private func acceptLoop() {
+        while true {
+            var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: stopReadFD, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, 1000)
+            if ready < 0 && errno != EINTR { return }
+            if fds[1].revents != 0 { return }
+            guard fds[0].revents != 0 else { continue }
+            let connection = accept(listenFD, nil, nil)
+            guard connection >= 0 else { continue }
+            #if canImport(Darwin)
+            var yes: Int32 = 1
+            setsockopt(connection, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
+            #endif
+            let admitted = state.withLock { state in
+                guard !state.stopped else { return false }
+                state.connections.insert(connection)
+                state.accepted += 1
+                return true
+            }
+            guard admitted else {
+                close(connection)
+                return
+            }
+            threads.enter()
+            Thread { [self] in
+                serve(connection)
+                state.withLock { _ = $0.connections.remove(connection) }
+                close(connection)
+                threads.leave()
+            }.start()
+        }
+    }
+
+    // MARK: - One connection
+
+    private struct Request {
+        var method: String
+        var target: String
+        var headers: [(String, String)]
+        var body: [UInt8]
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        var buffer: [UInt8] = []
+        while true {
+            guard let headerEnd = readUntilHeaderEnd(fd, &buffer) else { return }
+            guard let first = buffer.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else {
+                send(fd, status: 400, body: Array("not HTTP".utf8), extraHeaders: ["Connection: close"], includeBody: true)
+                return
+            }
+            guard var request = parseHead(Array(buffer[..<headerEnd])) else {
+                send(fd, status: 400, body: Array("bad request".utf8), extraHeaders: ["Connection: close"], includeBody: true)
+                return
+            }
+            buffer.removeFirst(headerEnd + 4)
+            let bodyLength = Int(request.header("Content-Length") ?? "0") ?? 0
+            while buffer.count < bodyLength {
+                guard receive(fd, into: &buffer) else { return }
+            }
+            request.body = Array(buffer[..<bodyLength])
+            buffer.removeFirst(bodyLength)
+
+            state.withLock { $0.requests += 1 }
+            respond(fd, to: request)
+            if request.header("Connection")?.lowercased() == "close" { return }
+        }
+    }
+
+    /// Index of "\r\n\r\n" in `buffer`, reading more as needed; `nil` on EOF or error.
+    private func readUntilHeaderEnd(_ fd: Int32, _ buffer: inout [UInt8]) -> Int? {
+        var searchFrom = 0
+        while true {
+            if buffer.count >= 4 {
+                for index in searchFrom...(buffer.count - 4)
+                where buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10 {
+                    return index
+                }
+                searchFrom = buffer.count - 3
+            }
+            if let first = buffer.first, !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) { return 0 }
+            guard buffer.count < 64 << 10, receive(fd, into: &buffer) else { return nil }
+        }
+    }
+
+    private func receive(_ fd: Int32, into buffer: inout [UInt8]) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 16 << 10)
+        let count = recv(fd, &chunk, chunk.count, 0)
+        guard count > 0 else { return false }
+        buffer.append(contentsOf: chunk[..<count])
+        return true
+    }
+
+    private func parseHead(_ bytes: [UInt8]) -> Request? {
+        let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
+        let parts = lines[0].split(separator: " ")
+        guard parts.count == 3 else { return nil }
+        var headers: [(String, String)] = []
+        for line in lines.dropFirst() where !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        return Request(method: String(parts[0]), target: String(parts[1]), headers: headers, body: [])
+    }
+
+    private func respond(_ fd: Int32, to request: Request) {
+        let includeBody = request.method != "HEAD"
+        let components = URLComponents(string: request.target)
+        let path = components?.path ?? request.target
+        let query = Dictionary((components?.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
+
+        switch path {
+        case "/health":
+            send(fd, status: 200, body: Array(Self.healthBody.utf8), extraHeaders: ["Content-Type: application/json"], includeBody: includeBody)
+        case let path where path.hasPrefix("/status/"):
+            let code = Int(path.dropFirst("/status/".count)) ?? 500
+            send(fd, status: code, body: Array("status \(code)".utf8), includeBody: includeBody)
+        case "/slow":
+            let milliseconds = Int32(query["ms"] ?? "0") ?? 0
+            var stopFD = [pollfd(fd: stopReadFD, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&stopFD, 1, milliseconds)
+            send(fd, status: 200, body: Array("slept \(milliseconds) ms".utf8), includeBody: includeBody)
+        case "/big":
+            send(fd, status: 200, body: [UInt8](repeating: UInt8(ascii: "x"), count: Self.bigBodySize), includeBody: includeBody)
+        case "/redirect":
+            send(fd, status: 302, body: [], extraHeaders: ["Location: /health"], includeBody: includeBody)
+        case "/redirect-loop":
+            send(fd, status: 302, body: [], extraHeaders: ["Location: /redirect-loop"], includeBody: includeBody)
+        case "/echo":
+            var text = "\(request.method) \(request.target)\n"
+            for (name, value) in request.headers { text += "\(name): \(value)\n" }
+            text += "\n"
+            send(fd, status: 200, body: Array(text.utf8) + request.body, extraHeaders: ["X-Multi: a", "X-Multi: b", "Content-Type: text/plain"], includeBody: includeBody)
+        default:
+            send(fd, status: 404, body: Array("not found".utf8), includeBody: includeBody)
+        }
+    }
+
+    private func send(_ fd: Int32, status: Int, body: [UInt8], extraHeaders: [String] = [], includeBody: Bool) {
+        var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Length: \(body.count)\r\n"
+        for header in extraHeaders { head += header + "\r\n" }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        if includeBody { bytes += body }
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { sendWithoutSignal(fd, $0.baseAddress, $0.count) }
+            if sent <= 0 { return }
+            offset += sent
+        }
+    }
+
+    private static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 302: "Found"
+        case 400: "Bad Request"
+        case 404: "Not Found"
+        case 503: "Service Unavailable"
+        default: "Status"
+        }
+    }
+}
+
+/// A failure to start the test server.
+struct ServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ call: String, _ code: Int32) { description = "\(call): \(String(cString: strerror(code)))" }
+}
+
+#if canImport(Glibc)
+let socketStream = Int32(SOCK_STREAM.rawValue)
+private func sendWithoutSignal(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+    Glibc.send(fd, bytes, count, Int32(MSG_NOSIGNAL))
+}
+#else
+let socketStream = SOCK_STREAM
+private func sendWithoutSignal(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+    Darwin.send(fd, bytes, count, 0)
+}
+#endif
