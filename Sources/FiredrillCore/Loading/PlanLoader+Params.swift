@@ -90,7 +90,7 @@ extension PlanLoader {
         switch type {
         case .string, .regex:
             if node.isNull { fail("a value is required") }
-            if type == .regex, (try? NSRegularExpression(pattern: text)) == nil {
+            if type == .regex, (try? Regex(text)) == nil {
                 fail("`\(text)` is not a valid regular expression")
             }
         case .url:

@@ -72,7 +72,7 @@ actor PostgresHeartbeatSession: HeartbeatSession {
             guard let connection else { return }
             _ = try await withTimeout(max(every * 5, .seconds(1)), what: "heartbeat insert") {
                 try await connection.query("INSERT INTO \(self.table) (run_id, seq, written_at) VALUES ($1, $2, $3)",
-                                           [self.runID, String(seq), String(format: "%.6f", at)])
+                                           [self.runID, String(seq), FixedPoint.format(at, 6)])
             }
             stats.acknowledged += 1
             stats.newestAcknowledgedSeq = seq
