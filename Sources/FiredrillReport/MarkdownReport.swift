@@ -17,14 +17,14 @@ public enum MarkdownReport {
         md.append("| Initiator | \(r.initiator) |")
         if !r.participants.isEmpty { md.append("| Participants | \(r.participants.joined(separator: ", ")) |") }
         md.append("| Started | \(r.started) |")
-        md.append("| Ended | \(r.ended ?? "—")\(r.seconds.map { String(format: " (%.2fs)", $0) } ?? "") |")
+        md.append("| Ended | \(r.ended ?? "—")\(r.seconds.map { " (" + FixedPoint.format($0, 2) + "s)" } ?? "") |")
         md.append("")
         md.append("## Steps")
         md.append("")
         md.append("| Step | Phase | Kind | Start | Duration | Status | Output |")
         md.append("|---|---|---|---|---|---|---|")
         for s in r.steps {
-            md.append("| \(cell(s.name)) | \(s.phase) | \(s.kind) | \(s.started) | \(s.seconds.map { String(format: "%.3fs", $0) } ?? "—") | \(s.status) | \(cell(s.excerpt)) |")
+            md.append("| \(cell(s.name)) | \(s.phase) | \(s.kind) | \(s.started) | \(s.seconds.map { FixedPoint.format($0, 3) + "s" } ?? "—") | \(s.status) | \(cell(s.excerpt)) |")
         }
         md.append("")
         md.append("## Probes")

@@ -20,6 +20,8 @@ struct Firedrill: AsyncParsableCommand {
             RecoverCommand.self,
             VerifyCommand.self,
             ReportCommand.self,
+            SandboxCommand.self,
+            SandboxWorkerCommand.self,
         ]
     )
 }

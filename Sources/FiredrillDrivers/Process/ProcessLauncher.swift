@@ -55,7 +55,9 @@ public struct ProcessLauncher: Sendable {
 
         for await outcome in started {
             switch outcome {
-            case .success(let pid): return LaunchedProcess(pid: pid, outcome: box)
+            case .success(let pid):
+                await Self.waitForExecToFinish(pid)
+                return LaunchedProcess(pid: pid, outcome: box)
             case .failure(let error): throw error
             }
         }
@@ -80,6 +82,16 @@ public struct ProcessLauncher: Sendable {
                 report.yield(.failure(.launchFailed(argv: argv, reason: Self.reason(error))))
                 report.finish()
             }
+        }
+    }
+
+    /// The spawn returns while the kernel may still be loading the new program, when
+    /// /proc/<pid>/cmdline reads empty. Waiting (bounded) for the argv to appear means a caller
+    /// that looks the process up right away sees the new command line.
+    private static func waitForExecToFinish(_ pid: Int32) async {
+        for _ in 0..<500 {
+            guard let arguments = ProcessSnapshot.readArguments(pid: pid), arguments.isEmpty else { return }
+            try? await Task.sleep(for: .milliseconds(1))
         }
     }
 

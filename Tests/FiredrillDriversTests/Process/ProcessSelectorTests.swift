@@ -61,13 +61,14 @@ struct ProcessSelectorTests {
         defer { kill(second.pid, SIGKILL) }
 
         let found = try selector.select(.match(#"^sleep 6[12]\.\#(tag)$"#))
+        try #require(found.count == 2, "found \(found.map(\.pid)) for \(first.pid) and \(second.pid)")
         #expect(found.map(\.pid) == [first.pid, second.pid])
         #expect(found[0].startSecondsSinceBoot <= found[1].startSecondsSinceBoot)
     }
 
     @Test func matchExcludesTheRunnerAndItsAncestors() throws {
-        let ownArguments = try #require(ProcessSnapshot.read(pid: getpid())?.arguments)
-        let pattern = NSRegularExpression.escapedPattern(for: ownArguments[0])
+        let ownProgram = try #require(ProcessSnapshot.read(pid: getpid())?.arguments.first)
+        let pattern = NSRegularExpression.escapedPattern(for: ownProgram)
         let found = try selector.select(.match(pattern))
         let excluded = ProcessSelector.selfAndAncestors()
         #expect(excluded.contains(getpid()))
