@@ -129,7 +129,7 @@ enum ReportRig {
         func read(_ name: String) throws -> String { try String(contentsOfFile: directory + "/" + name, encoding: .utf8) }
         let json = try read("report.json")
         let report = try JSONDecoder().decode(RunReport.self, from: Data(json.utf8))
-        precondition(paths.count == 4)
+        guard paths.count == 4 else { throw RunError("ReportWriter wrote \(paths.count) files, expected 4: \(paths)") }
         return Rendered(directory: directory, json: json, markdown: try read("report.md"), html: try read("report.html"),
                         junit: try read("junit.xml"), report: report)
     }
