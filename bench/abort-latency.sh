@@ -4,7 +4,7 @@
 # Usage: bench/abort-latency.sh   (TRIALS=5 SEED=7 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release >/dev/null
+swift build -c release --static-swift-stdlib >/dev/null
 if [ ! -x bench/.venv/bin/chaos ]; then
   python3 -m venv bench/.venv
   bench/.venv/bin/pip install --quiet --disable-pip-version-check 'chaostoolkit==1.19.0' chaostoolkit-addons

@@ -105,14 +105,20 @@ def run_trial(tool, every, blocking, workdir):
     killed_at = time.time()
     server.send_signal(signal.SIGKILL)
     server.wait()
-    try:
-        proc.wait(timeout=40)
-    except subprocess.TimeoutExpired:
+    exited_at = None
+    deadline = time.time() + 40
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            exited_at = time.time()
+            break
+        time.sleep(0.005)
+    if exited_at is None:
         proc.kill()
         proc.wait()
     stamps = open(stamp).read().split() if os.path.exists(stamp) else []
     latency = float(stamps[0]) - killed_at if stamps else None
-    return {"latency": latency, "rolled_back": bool(stamps), "exit": proc.returncode, "wall": time.time() - start}
+    reaction = exited_at - killed_at if exited_at else None
+    return {"latency": latency, "reaction": reaction, "rolled_back": bool(stamps), "exit": proc.returncode, "wall": time.time() - start}
 
 
 def trivial(tool, workdir):
@@ -159,8 +165,11 @@ def main():
     ]:
         results = [run_trial(tool, every, blocking, workdir) for _ in range(TRIALS)]
         ran = sum(r["rolled_back"] for r in results)
-        rows.append((label, fmt([r["latency"] for r in results]), f"{100 * ran // TRIALS}%", [r["exit"] for r in results]))
-        print(f"{label:52s} kill -> first rollback: {rows[-1][1]}; rollbacks ran: {rows[-1][2]}; exit codes {rows[-1][3]}", flush=True)
+        rows.append((label, fmt([r["latency"] for r in results]), f"{100 * ran // TRIALS}%", [r["exit"] for r in results],
+                     fmt([r["reaction"] for r in results])))
+        print(f"{label}\n    kill -> first rollback step starts: {rows[-1][1]}\n"
+              f"    kill -> run exits:                  {rows[-1][4]}\n"
+              f"    rollbacks ran: {rows[-1][2]}; exit codes {rows[-1][3]}", flush=True)
     fw, fr = trivial("firedrill", workdir)
     cw, cr = trivial("chaos", workdir)
     print()

@@ -1,3 +1,4 @@
+import FiredrillCore
 import Foundation
 
 /// Shared measurements and helpers of the inline SVG charts.
@@ -17,7 +18,7 @@ struct ChartGeometry {
     static func n(_ v: Double) -> String {
         guard v.isFinite else { return "0" }
         let r = (v * 10).rounded() / 10
-        return r == r.rounded() ? String(Int(r)) : String(format: "%.1f", r)
+        return r == r.rounded() ? String(Int(r)) : FixedPoint.format(r, 1)
     }
 
     /// About `count` round tick values covering 0…`max`.
@@ -55,7 +56,7 @@ struct ChartGeometry {
         if a < 0.0005 { return "0" }
         let sign = s < 0 ? "−" : "+"
         if a < 1 { return sign + "\(Int((a * 1000).rounded()))ms" }
-        if a < 60 { return sign + (a == a.rounded() ? "\(Int(a))s" : String(format: "%.1fs", a)) }
+        if a < 60 { return sign + (a == a.rounded() ? "\(Int(a))s" : FixedPoint.format(a, 1) + "s") }
         if a < 3600 {
             let m = Int(a) / 60, sec = Int(a) % 60
             return sign + (sec == 0 ? "\(m)m" : "\(m)m\(sec)s")
@@ -67,8 +68,8 @@ struct ChartGeometry {
     /// A value label in the field's unit (`latency` is seconds, shown in ms below 1s).
     static func valueLabel(_ v: Double, field: String?) -> String {
         if field == "latency" {
-            return v < 1 ? "\(Int((v * 1000).rounded()))ms" : String(format: "%.2fs", v)
+            return v < 1 ? "\(Int((v * 1000).rounded()))ms" : FixedPoint.format(v, 2) + "s"
         }
-        return String(format: "%g", (v * 1000).rounded() / 1000)
+        return ReportText.number(v)
     }
 }

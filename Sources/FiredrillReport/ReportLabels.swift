@@ -81,7 +81,7 @@ enum ReportLabels {
         if field == "latency" {
             return "latency p50 \(ReportText.seconds(p50)) · p95 \(ReportText.seconds(p.valueP95)) · max \(ReportText.seconds(p.valueMax))"
         }
-        func n(_ v: Double?) -> String { v.map { String(format: "%g", $0) } ?? "—" }
+        func n(_ v: Double?) -> String { v.map(ReportText.number) ?? "—" }
         return "\(field) p50 \(n(p50)) · p95 \(n(p.valueP95)) · max \(n(p.valueMax))"
     }
 

@@ -10,13 +10,14 @@ public enum ReportText {
         let sign = value < 0 ? "−" : ""
         let s = abs(value)
         if s < 1 { return sign + "\(Int((s * 1000).rounded()))ms" }
-        if s < 60 { return sign + String(format: "%.3fs", s) }
+        if s < 60 { return sign + FixedPoint.format(s, 3) + "s" }
         if s < 3600 {
-            let m = Int(s / 60)
-            return sign + String(format: "%dm %04.1fs", m, s - Double(m) * 60)
+            let tenths = Int((s * 10).rounded())
+            let rest = tenths % 600
+            return sign + "\(tenths / 600)m \(FixedPoint.padded(rest / 10, 2)).\(rest % 10)s"
         }
         let total = Int(s.rounded())
-        return sign + String(format: "%dh %02dm %02ds", total / 3600, (total % 3600) / 60, total % 60)
+        return sign + "\(total / 3600)h \(FixedPoint.padded((total % 3600) / 60, 2))m \(FixedPoint.padded(total % 60, 2))s"
     }
 
     /// A signed offset such as `+1.250s`.
@@ -27,7 +28,16 @@ public enum ReportText {
 
     /// A plain number of seconds with millisecond precision, for tables and charts: `12.345`.
     public static func plainSeconds(_ value: Double) -> String {
-        String(format: "%.3f", value)
+        FixedPoint.format(value, 3)
+    }
+
+    /// A number with at most three decimals and no trailing zeros: `12`, `0.5`, `99.125`.
+    public static func number(_ value: Double) -> String {
+        var text = FixedPoint.format(value, 3)
+        guard text.contains(".") else { return text }
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
     }
 
     /// A journal timestamp (`2026-01-31T23:59:59.123456Z`) shortened to milliseconds: `2026-01-31 23:59:59.123Z`,

@@ -28,7 +28,7 @@ public enum ReportWriter {
             do {
                 try Data(render(report, as: format).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
-                throw RunError("cannot write \(path): \(error.localizedDescription)")
+                throw RunError("cannot write \(path): \(error)")
             }
             written.append(path)
         }

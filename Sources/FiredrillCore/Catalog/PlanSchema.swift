@@ -36,9 +36,9 @@ public enum PlanSchema {
 
     public static let probeCommon: [ParamSpec] = [
         ParamSpec("name", .string, "a name other probes and reports refer to"),
-        ParamSpec("use", .string, "reuse a steady-state probe by name (guards, verify)"),
+        ParamSpec("use", .string, "reuse a steady-state probe by name (guards, recovered, verify)"),
         ParamSpec("expect", .tolerance, "the tolerance the observed value must meet"),
-        ParamSpec("timeout", .duration, "timeout of one probe execution (default per driver)"),
+        ParamSpec("timeout", .duration, "timeout of one probe execution (default per driver); in `recovered`, the deadline for the whole recovery"),
         ParamSpec("every", .duration, default: "1s", "interval between executions (guards, recovered, retries)"),
         ParamSpec("attempts", .integer(min: 1, max: 100_000), default: "1", "retry until met, at most this many times"),
         ParamSpec("initial-delay", .duration, default: "0s", "wait before the first execution"),

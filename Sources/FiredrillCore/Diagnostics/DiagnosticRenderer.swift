@@ -25,9 +25,14 @@ public struct DiagnosticRenderer: Sendable {
 }
 
 extension String {
-    /// Shows a tab as one `→` so the caret under it still lines up.
+    /// Shows a tab as one `→` and other control characters as `␀`-style symbols, one column each, so the caret
+    /// under them still lines up.
     fileprivate func replacingTabsVisibly() -> String {
-        String(map { $0 == "\t" ? "→" : $0 })
+        String(unicodeScalars.map { scalar -> Character in
+            if scalar == "\t" { return "→" }
+            if scalar.value < 0x20 { return Character(Unicode.Scalar(0x2400 + scalar.value)!) }
+            return Character(scalar)
+        })
     }
 
     fileprivate func trimmingTrailingCR() -> String {

@@ -2,6 +2,9 @@
 public struct DriverContext: Sendable {
     /// The step or probe name, as the journal records it.
     public var name: String
+    /// What the execution is for: `step`, `steady-state`, `guard`, `recovered`, `verify`. A probe that keeps
+    /// state between executions (a traffic stream watched as a guard) reads it.
+    public var role: String
     public var timeout: Duration
     public var maxTargets: Int
     /// Secret values that must never appear in output.
@@ -16,13 +19,14 @@ public struct DriverContext: Sendable {
     public var progress: @Sendable (String) -> Void
 
     public init(
-        name: String, timeout: Duration, maxTargets: Int = 10, secrets: [String] = [],
+        name: String, role: String = "step", timeout: Duration, maxTargets: Int = 10, secrets: [String] = [],
         willApply: @escaping @Sendable (UndoAction) async throws -> UndoToken = { _ in UndoToken(id: 0) },
         didUndo: @escaping @Sendable (UndoToken, String) async throws -> Void = { _, _ in },
         record: @escaping @Sendable (String, JSONValue) async -> Void = { _, _ in },
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.name = name
+        self.role = role
         self.timeout = timeout
         self.maxTargets = maxTargets
         self.secrets = secrets

@@ -92,8 +92,7 @@ public actor Journal {
         }
 
         var monoNow = 0.0
-        if outcome.result.eventCount > 0,
-           let last = JournalReader.read(bytes: Array(bytes[..<outcome.intactLength])).events.last {
+        if let last = lastEvent(in: bytes[..<outcome.intactLength]) {
             monoNow = last.mono
             if let lastWall = JournalClock.microseconds(rfc3339: last.time) {
                 monoNow += Double(max(0, clock.wallMicroseconds() - lastWall)) / 1e6
@@ -124,6 +123,15 @@ public actor Journal {
         }
         return Journal(fileURL: file, fd: fd, clock: clock, monoOrigin: monoOrigin, lastSeq: lastSeq, head: head,
                        fileSize: fileSize, recoveredFrom: outcome.result)
+    }
+
+    /// The event on the last line of `intact` (which ends with a newline), if there is one.
+    private static func lastEvent(in intact: ArraySlice<UInt8>) -> JournalEvent? {
+        guard intact.count > 1 else { return nil }
+        let end = intact.endIndex - 1
+        let start = intact[..<end].lastIndex(of: 0x0A).map { $0 + 1 } ?? intact.startIndex
+        let value = intact[start..<end].withUnsafeBytes { try? JSONValue.parse(utf8: $0) }
+        return value.flatMap { try? JournalEvent(parsed: $0) }
     }
 
     /// Hex SHA-256 of the last line: the `prev` of the next event (`genesisHash` while empty).

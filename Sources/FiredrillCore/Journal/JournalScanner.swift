@@ -89,7 +89,9 @@ struct JournalScanner {
             return JournalProblem(line: lineNumber, seq: nil, kind: .invalidEvent(error.message))
         }
         let canonical = event.canonicalLineBytes()
-        guard canonical.elementsEqual(line) else { return JournalProblem(line: lineNumber, seq: event.seq, kind: .notCanonical) }
+        let same = canonical.count == line.count
+            && canonical.withUnsafeBytes { memcmp($0.baseAddress!, line.baseAddress!, line.count) == 0 }
+        guard same else { return JournalProblem(line: lineNumber, seq: event.seq, kind: .notCanonical) }
         guard event.seq == lastSeq + 1 else {
             return JournalProblem(line: lineNumber, seq: event.seq, kind: .seqJump(from: lastSeq, to: event.seq))
         }

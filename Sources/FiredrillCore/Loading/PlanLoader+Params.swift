@@ -2,8 +2,14 @@ import Foundation
 
 extension PlanLoader {
     /// Checks a driver's parameters against its catalog entry: unknown, duplicate, missing and ill-typed values,
-    /// and the rules across parameters.
-    mutating func checkParams(_ params: PlanNode, spec: DriverSpec, context: String) {
+    /// and the rules across parameters. With `shorthand` the plan wrote a plain value (`command: [argv…]`,
+    /// `wait: 5s`), so messages name the driver rather than a parameter the user never wrote.
+    mutating func checkParams(_ params: PlanNode, spec: DriverSpec, context: String, shorthand: Bool = false) {
+        var params = params
+        if params.isNull, !spec.params.contains(where: \.required) {
+            // `process.kill:` with nothing after it: no parameters, but the rules across them still apply.
+            params = PlanNode(.mapping([]), at: params.location)
+        }
         guard let entries = params.entries else {
             if params.isNull, spec.params.contains(where: \.required) {
                 let required = spec.params.filter(\.required).map { "`\($0.name)`" }.joined(separator: ", ")
@@ -30,7 +36,7 @@ extension PlanLoader {
         }
         for entry in entries {
             guard let p = spec.param(entry.key) else { continue }
-            checkValue(entry.value, type: p.type, name: "\(spec.key).\(entry.key)")
+            checkValue(entry.value, type: p.type, name: shorthand ? spec.key : "\(spec.key).\(entry.key)")
         }
     }
 
@@ -39,7 +45,8 @@ extension PlanLoader {
     mutating func checkValue(_ node: PlanNode, type: ParamType, name: String) {
         if let raw = node.scalar {
             let text = resolveKnown(raw)
-            if !Interpolation.references(in: text).refs.isEmpty { return }
+            // A reference left after substitution is checked at run time; a malformed one was already reported.
+            if Self.hasReferences(text) { return }
             checkScalar(node, text: text, raw: raw, type: type, name: name)
             return
         }
@@ -83,7 +90,7 @@ extension PlanLoader {
         switch type {
         case .string, .regex:
             if node.isNull { fail("a value is required") }
-            if type == .regex, (try? NSRegularExpression(pattern: text)) == nil {
+            if type == .regex, (try? Regex(text)) == nil {
                 fail("`\(text)` is not a valid regular expression")
             }
         case .url:

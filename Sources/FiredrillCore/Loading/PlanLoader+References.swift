@@ -3,7 +3,13 @@ extension PlanLoader {
 
     /// Records every named step before anything else is checked, so `${steps.NAME…}` can be resolved and
     /// duplicate names reported at the second occurrence.
+    ///
+    /// Named steady-state probes are collected too: their baseline observation is what a later check compares
+    /// against (`expect: ">= ${steps.baseline-orders.value}"`), so they share the steps' namespace.
     mutating func collectStepNames(_ root: PlanNode) {
+        if let probes = root["steady-state"]?.sequence {
+            collectStepNames(probes)
+        }
         for section in Self.stepSections {
             guard let items = root[section]?.sequence else { continue }
             collectStepNames(items)
@@ -15,7 +21,8 @@ extension PlanLoader {
             if let nameNode = item["name"], let name = nameNode.scalar {
                 if let first = stepNames[name] {
                     error(nameNode.location, "duplicate step name `\(name)` (first used at line \(first.line))",
-                          hint: "step names must be unique: reports and `${steps.\(name)…}` refer to them", length: name.count)
+                          hint: "names of steps and steady-state probes must be unique: reports and `${steps.\(name)…}` refer to them",
+                          length: name.count)
                 } else {
                     stepNames[name] = nameNode.location
                 }

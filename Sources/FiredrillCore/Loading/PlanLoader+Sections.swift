@@ -22,7 +22,7 @@ extension PlanLoader {
     mutating func duration(_ node: PlanNode, _ what: String) -> Duration? {
         guard let raw = string(node, what) else { return nil }
         let text = resolveKnown(raw)
-        if Interpolation.references(in: text).refs.isEmpty == false { return nil }
+        if Self.hasReferences(text) { return nil }
         do {
             return try DurationSyntax.parse(text)
         } catch {
@@ -34,7 +34,7 @@ extension PlanLoader {
     mutating func integer(_ node: PlanNode, _ what: String, min: Int?, max: Int?) -> Int? {
         guard let raw = string(node, what) else { return nil }
         let text = resolveKnown(raw)
-        if Interpolation.references(in: text).refs.isEmpty == false { return nil }
+        if Self.hasReferences(text) { return nil }
         guard let value = Int(text) else {
             error(node.location, "`\(what)` must be a whole number, but this is `\(text)`")
             return nil
@@ -48,6 +48,13 @@ extension PlanLoader {
             return nil
         }
         return value
+    }
+
+    /// True when `text` still holds a `${…}` after known vars were substituted: a reference resolved only at run
+    /// time, or a malformed one that `checkReferences` reports. Either way its value cannot be checked now.
+    static func hasReferences(_ text: String) -> Bool {
+        let found = Interpolation.references(in: text)
+        return !found.refs.isEmpty || !found.errors.isEmpty
     }
 
     /// Substitutes `${name}` references to vars declared in the plan; others stay as written.
@@ -132,6 +139,11 @@ extension PlanLoader {
     }
 
     mutating func loadSchedule(_ node: PlanNode) -> Schedule? {
+        if let text = node.scalar, !node.isNull {
+            error(node.location, "`schedule` must be a map, but this is \(node.kindName)",
+                  hint: "write `schedule: { cron: \"\(text)\", timezone: UTC }`")
+            return nil
+        }
         guard mapping(node, "schedule", keys: PlanSchema.schedule) != nil,
               let cronNode = node["cron"], let cron = string(cronNode, "schedule.cron") else { return nil }
         do {

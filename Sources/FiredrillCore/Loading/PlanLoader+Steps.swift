@@ -37,12 +37,12 @@ extension PlanLoader {
             if driver.value.entries != nil {
                 checkKeys(driver.value.entries ?? [], allowed: ["for"], context: "`wait`")
             }
-            guard let forNode else {
-                error(driver.value.location, "`wait` needs a duration, e.g. `wait: 30s`")
+            guard let forNode, !forNode.isNull else {
+                error(forNode?.location ?? driver.value.location, "`wait` needs a duration, e.g. `wait: 30s`")
                 return nil
             }
             guard let d = duration(forNode, "wait") else {
-                if Interpolation.references(in: forNode.scalar ?? "").refs.isEmpty { return nil }
+                if !Self.hasReferences(forNode.scalar ?? "") { return nil }
                 return Step(name: name, named: explicitName != nil, action: .wait(.zero, forNode.location),
                             timeout: timeout, continueOnError: continueOnError, location: node.location)
             }
@@ -77,7 +77,10 @@ extension PlanLoader {
                 recognised.append(entry)
             } else if DriverCatalog.spec(entry.key) != nil {
                 let other = role == .probe ? "a step (fault or action)" : "a probe"
-                error(entry.keyLocation, "`\(entry.key)` is \(other) and cannot be used as a \(what) here", length: entry.key.count)
+                let hint = role == .probe
+                    ? "steps belong in method, disaster, recovery, failback or rollbacks"
+                    : "probes belong in steady-state, guards, recovered or verify; to run a check as a step, use `command`"
+                error(entry.keyLocation, "`\(entry.key)` is \(other) and cannot be used as a \(what) here", hint: hint, length: entry.key.count)
             } else {
                 let common = (role == .probe ? PlanSchema.probeCommon : PlanSchema.stepCommon).map(\.name)
                 let hint = Suggestion.hint(for: entry.key, in: known + common)
@@ -96,10 +99,12 @@ extension PlanLoader {
     mutating func driverCall(_ entry: PlanNode.Entry, context: String) -> DriverCall? {
         guard let spec = DriverCatalog.spec(entry.key) else { return nil }
         var params = entry.value
+        var usesShorthand = false
         if params.entries == nil, let shorthand = spec.shorthand, !params.isNull {
             params = PlanNode(.mapping([PlanNode.Entry(key: shorthand, keyLocation: params.location, value: params)]), at: params.location)
+            usesShorthand = true
         }
-        checkParams(params, spec: spec, context: "`\(entry.key)` in \(context)")
+        checkParams(params, spec: spec, context: "`\(entry.key)` in \(context)", shorthand: usesShorthand)
         return DriverCall(key: entry.key, params: params, location: entry.keyLocation)
     }
 
@@ -137,8 +142,10 @@ extension PlanLoader {
     mutating func probe(_ node: PlanNode, section: String, index: Int, allowUse: Bool, steadyState: [ProbeSpec] = []) -> ProbeSpec? {
         let context = section == "recovered" ? "`recovered`" : "\(section)[\(index + 1)]"
         guard let entries = node.entries else {
-            error(node.location, "a probe is a map with one driver key, but \(context) is \(node.kindName)",
-                  hint: "for example `- http: { url: http://127.0.0.1:8080/health }`")
+            let hint = section == "recovered" && node.sequence != nil
+                ? "`recovered` is one probe, not a list: remove the `- `"
+                : "for example `- http: { url: http://127.0.0.1:8080/health }`"
+            error(node.location, "a probe is a map with one driver key, but \(context) is \(node.kindName)", hint: hint)
             return nil
         }
         let common = Set(PlanSchema.probeCommon.map(\.name))
@@ -178,13 +185,25 @@ extension PlanLoader {
         var expect = base?.expect
         var expectNode = base?.expectNode
         if let e = node["expect"] {
-            let (tolerance, diags) = Tolerance.parse(e)
-            diagnostics += diags
-            expect = tolerance
+            // Known vars are substituted first; a tolerance that still holds a reference (`${steps.…}`,
+            // `${env.…}`) is parsed once the run knows its value.
+            let resolved = substitutingKnownVars(e)
+            if containsReferences(resolved) {
+                expect = nil
+            } else {
+                let (tolerance, diags) = Tolerance.parse(resolved)
+                diagnostics += diags.map { d in
+                    var d = d
+                    d.message = "`expect`: " + d.message
+                    return d
+                }
+                expect = tolerance
+            }
             expectNode = e
         }
         var spec = ProbeSpec(
-            name: node["name"].flatMap { string($0, "name") } ?? base?.name ?? "\(section)-\(index + 1)-\(call.key)",
+            name: node["name"].flatMap { string($0, "name") } ?? base?.name
+                ?? (section == "recovered" ? "recovered" : "\(section)-\(index + 1)-\(call.key)"),
             call: call, expect: expect, expectNode: expectNode, timeout: base?.timeout, uses: base?.name, location: node.location
         )
         if let base {
@@ -208,5 +227,28 @@ extension PlanLoader {
             }
         }
         return spec
+    }
+
+    /// The node with every `${name}` of a declared var replaced by its value; other references stay as written.
+    func substitutingKnownVars(_ node: PlanNode) -> PlanNode {
+        var copy = node
+        switch node.content {
+        case .scalar(let text, let quoted):
+            if text.contains("${") { copy.content = .scalar(resolveKnown(text), quoted: quoted) }
+        case .sequence(let items):
+            copy.content = .sequence(items.map(substitutingKnownVars))
+        case .mapping(let entries):
+            copy.content = .mapping(entries.map { PlanNode.Entry(key: $0.key, keyLocation: $0.keyLocation, value: substitutingKnownVars($0.value)) })
+        }
+        return copy
+    }
+
+    /// True when any scalar below `node` still holds a `${…}`.
+    func containsReferences(_ node: PlanNode) -> Bool {
+        switch node.content {
+        case .scalar(let text, _): return Self.hasReferences(text)
+        case .sequence(let items): return items.contains(where: containsReferences)
+        case .mapping(let entries): return entries.contains { containsReferences($0.value) }
+        }
     }
 }

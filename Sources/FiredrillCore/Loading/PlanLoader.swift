@@ -123,8 +123,11 @@ public struct PlanLoader {
 
         if kind == .drill {
             loadDrillSections(root, into: &plan)
+        } else if let method = root["method"], method.isNull || method.sequence?.isEmpty == true {
+            error(method.location, "`method` is empty: an Experiment needs at least one step that injects the fault")
         } else if root["method"] == nil {
-            error(root.location, "an Experiment needs a `method`: the steps that inject the fault")
+            error(kindLocation(root), "an Experiment needs a `method`: the steps that inject the fault",
+                  hint: "for example `method: [ { process.kill: { match: worker } } ]`")
         }
         return plan
     }
@@ -134,29 +137,37 @@ public struct PlanLoader {
         plan.recovery = stepList(root["recovery"], section: "recovery")
         plan.failback = stepList(root["failback"], section: "failback")
         plan.verify = probeList(root["verify"], section: "verify", allowUse: true, steadyState: plan.steadyState)
-        if root["disaster"] == nil {
-            error(root.location, "a Drill needs a `disaster`: the steps that cause the outage")
+        if let disaster = root["disaster"], disaster.isNull || disaster.sequence?.isEmpty == true {
+            error(disaster.location, "`disaster` is empty: a Drill needs at least one step that causes the outage")
+        } else if root["disaster"] == nil {
+            error(kindLocation(root), "a Drill needs a `disaster`: the steps that cause the outage",
+                  hint: "for example `disaster: [ { process.kill: { pidfile: …/postmaster.pid, signal: KILL } } ]`")
         }
         if let node = root["recovered"] {
             plan.recovered = probe(node, section: "recovered", index: 0, allowUse: true, steadyState: plan.steadyState)
         } else {
-            error(root.location, "a Drill needs `recovered`: the probe whose passes stop the RTO clock",
+            error(kindLocation(root), "a Drill needs `recovered`: the probe whose passes stop the RTO clock",
                   hint: "for example `recovered: { http: { url: … }, expect: { status: 200 }, every: 1s, consecutive: 3 }`")
         }
         if root["objectives"] == nil {
-            error(root.location, "a Drill needs `objectives`: at least one of `rto` and `rpo`", hint: "for example `objectives: { rto: 15m, rpo: 5s }`")
-        } else if let o = plan.objectives, o.rto == nil, o.rpo == nil, let node = root["objectives"] {
+            error(kindLocation(root), "a Drill needs `objectives`: at least one of `rto` and `rpo`", hint: "for example `objectives: { rto: 15m, rpo: 5s }`")
+        } else if let node = root["objectives"], node.entries != nil, node["rto"] == nil, node["rpo"] == nil {
             error(node.location, "`objectives` must set `rto`, `rpo` or both")
         }
         if let node = root["heartbeat"] { plan.heartbeat = loadHeartbeat(node) }
         if let node = root["rpo"] { plan.rpo = loadRPO(node) }
-        if plan.objectives?.rpo != nil, root["rpo"] == nil, let node = root.entry("objectives") {
+        if plan.objectives?.rpo != nil, root["rpo"] == nil, let node = root["objectives"]?.entry("rpo") {
             error(node.keyLocation, "an `rpo` objective needs an `rpo:` section saying how data loss is measured",
                   hint: "add `rpo: { heartbeat: { dsn: … } }`, `rpo: { query: … }` or `rpo: { backup: … }`")
         }
         if case .heartbeat = plan.rpo, plan.heartbeat == nil, let node = root.entry("rpo") {
             error(node.keyLocation, "`rpo: heartbeat` reads markers that a `heartbeat:` section writes, but the plan has none")
         }
+    }
+
+    /// Where a missing kind-specific section is reported: the `kind:` line that requires it.
+    func kindLocation(_ root: PlanNode) -> SourceLocation {
+        root.entry("kind")?.keyLocation ?? root.location
     }
 
     /// Reports duplicate keys and unknown keys (with a suggestion) in one mapping.

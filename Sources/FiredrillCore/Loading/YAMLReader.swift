@@ -21,20 +21,32 @@ public struct YAMLReader: Sendable {
             return (nil, lossy, [Diagnostic(at: loc(line, column), message, hint: "save the file as UTF-8")])
         }
         if text.allSatisfy({ $0.isWhitespace }) {
-            return (nil, text, [Diagnostic(at: loc(1, 1), "the file is empty: a plan needs at least `apiVersion`, `kind` and `name`")])
+            return (nil, text, [Diagnostic(at: loc(1, 1), Self.emptyMessage)])
         }
-        if text.hasPrefix("\u{FEFF}") == false, text.unicodeScalars.contains(where: { $0.value == 0 }) {
-            return (nil, text, [Diagnostic(at: loc(1, 1), "the file contains a NUL byte: it is not a text file")])
+        if let nul = Self.firstNUL(in: data) {
+            let (line, column) = Self.lineColumn(ofUTF8Offset: nul, in: data)
+            return (nil, text, [Diagnostic(at: loc(line, column), "the file contains a NUL byte: it is not a text file",
+                                           hint: "save the plan as plain UTF-8 text")])
         }
         do {
-            let documents = try Yams.compose_all(yaml: text)
+            // `compose_all` reports a syntax error by ending its sequence early and keeping the error aside, so
+            // the sequence is walked by hand and its error checked after every document.
+            var documents = try Yams.compose_all(yaml: text)
             var nodes: [Node] = []
-            for document in documents { nodes.append(document) }
+            while nodes.count < 2, let document = documents.next() {
+                nodes.append(document)
+            }
+            if let error = documents.error {
+                throw error
+            }
             guard let root = nodes.first else {
-                return (nil, text, [Diagnostic(at: loc(1, 1), "the file holds no YAML document")])
+                return (nil, text, [Diagnostic(at: loc(1, 1), Self.emptyMessage, hint: "the file holds only comments")])
             }
             if nodes.count > 1, let mark = nodes[1].mark {
-                return (nil, text, [Diagnostic(at: loc(mark.line, mark.column), "one file holds one plan, but a second YAML document starts here", hint: "split the plans into separate files")])
+                let line = Self.documentStartLine(before: mark.line, in: text) ?? mark.line
+                let column = line == mark.line ? mark.column : 1
+                return (nil, text, [Diagnostic(at: loc(line, column), "one file holds one plan, but a second YAML document starts here",
+                                               hint: "split the plans into separate files", length: line == mark.line ? 1 : 3)])
             }
             return (convert(root), text, [])
         } catch let error as YamlError {
@@ -43,6 +55,8 @@ public struct YAMLReader: Sendable {
             return (nil, text, [Diagnostic(at: loc(1, 1), "could not parse YAML: \(error)")])
         }
     }
+
+    static let emptyMessage = "the file is empty: a plan needs at least `apiVersion`, `kind` and `name`"
 
     private func loc(_ line: Int, _ column: Int) -> SourceLocation {
         SourceLocation(file: path, line: max(1, line), column: max(1, column))
@@ -73,21 +87,42 @@ public struct YAMLReader: Sendable {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            let lineText = mark.line - 1 < lines.count && mark.line >= 1 ? String(lines[mark.line - 1]) : ""
+            // libyaml puts the end of the stream one line past a file that does not end in a newline.
+            func clamped(_ line: Int, _ column: Int) -> (line: Int, column: Int) {
+                guard line > lines.count, let last = lines.last else { return (line, column) }
+                return (lines.count, last.unicodeScalars.count + 1)
+            }
+            let (line, column) = clamped(mark.line, mark.column)
+            let opened = context.map { c in (text: c.text, position: clamped(c.mark.line, c.mark.column)) }
+            let lineText = line - 1 < lines.count && line >= 1 ? String(lines[line - 1]) : ""
             var hint: String?
-            if lineText.contains("\t") {
-                hint = "YAML indentation must use spaces, not tabs"
-                if let tabColumn = lineText.firstIndex(of: "\t").map({ lineText.distance(from: lineText.startIndex, to: $0) + 1 }) {
-                    return Diagnostic(at: loc(mark.line, tabColumn), "a tab character is not allowed here", hint: hint)
-                }
+            let indentation = lineText.prefix { $0 == " " || $0 == "\t" }
+            if let tab = indentation.firstIndex(of: "\t") {
+                let tabColumn = lineText.distance(from: lineText.startIndex, to: tab) + 1
+                return Diagnostic(at: loc(line, tabColumn), "a tab character is not allowed in indentation",
+                                  hint: "YAML indentation must use spaces, not tabs")
             } else if problem.contains("mapping values are not allowed") {
                 hint = "check the indentation of this line against the one above, or quote a value that contains `: `"
             } else if problem.contains("did not find expected key") || problem.contains("did not find expected '-'") {
                 hint = "this line is indented differently from its siblings"
             }
-            var message = problem
-            if let context { message += " (\(context.text) at line \(context.mark.line))" }
-            return Diagnostic(at: loc(mark.line, mark.column), "invalid YAML: \(message)", hint: hint)
+            var at = loc(line, column)
+            var message = "invalid YAML: \(problem)"
+            if let opened {
+                // At the end of the file the error mark points at nothing; the construct left open is what to fix.
+                let atEnd = lineText.allSatisfy(\.isWhitespace) && line >= lines.count - 1 && opened.position.line < line
+                if atEnd {
+                    at = loc(opened.position.line, opened.position.column)
+                    message += " (\(opened.text) that starts here and is never closed)"
+                } else {
+                    message += " (\(opened.text) at line \(opened.position.line))"
+                }
+                if hint == nil, opened.text.contains("flow sequence") || opened.text.contains("flow mapping") {
+                    let bracket = opened.text.contains("sequence") ? "[" : "{"
+                    hint = "the `\(bracket)` opened at line \(opened.position.line) is not closed"
+                }
+            }
+            return Diagnostic(at: at, message, hint: hint)
         case .reader(let problem, let offset, _, _):
             let (line, column) = Self.lineColumn(ofUTF8Offset: offset ?? 0, in: Data(text.utf8))
             return Diagnostic(at: loc(line, column), "invalid YAML input: \(problem)")
@@ -123,6 +158,22 @@ public struct YAMLReader: Sendable {
             i += need + 1
         }
         return (1, 1, 0)
+    }
+
+    /// The byte offset of the first NUL byte, if any.
+    static func firstNUL(in data: Data) -> Int? {
+        data.firstIndex(of: 0).map { $0 - data.startIndex }
+    }
+
+    /// The line of the `---` marker that opens the document whose first node is on `line`, if there is one.
+    static func documentStartLine(before line: Int, in text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var index = min(line, lines.count) - 1
+        while index >= 0 {
+            if lines[index].hasPrefix("---") { return index + 1 }
+            index -= 1
+        }
+        return nil
     }
 
     static func lineColumn(ofUTF8Offset offset: Int, in data: Data) -> (Int, Int) {

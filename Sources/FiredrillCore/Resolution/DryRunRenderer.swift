@@ -7,10 +7,19 @@ public struct DryRunRenderer: Sendable {
     public let plan: Plan
     public let resolver: Resolver
     public let describe: ArgvDescriber
+    /// Targets found by read-only calls, by step name, or the reason they could not be listed.
+    public let previews: [String: Result<[String], PreviewError>]
 
-    public init(plan: Plan, resolver: Resolver, describe: @escaping ArgvDescriber) {
+    /// Why a read-only target listing failed.
+    public struct PreviewError: Error, Sendable {
+        public var message: String
+        public init(_ message: String) { self.message = message }
+    }
+
+    public init(plan: Plan, resolver: Resolver, previews: [String: Result<[String], PreviewError>] = [:], describe: @escaping ArgvDescriber) {
         self.plan = plan
         self.resolver = resolver
+        self.previews = previews
         self.describe = describe
     }
 
@@ -121,6 +130,14 @@ public struct DryRunRenderer: Sendable {
                 if step.continueOnError { facts.append("on-error: continue") }
                 out.append("\(indent)    \(facts.joined(separator: ", "))")
                 argv(call.key, params, into: &out, indent: indent + "    ")
+                switch previews[step.name] {
+                case .success(let targets)?:
+                    out.append("\(indent)    targets now: " + (targets.isEmpty ? "none match" : targets.joined(separator: ", ")))
+                case .failure(let error)?:
+                    out.append("\(indent)    targets now: could not list (\(error.message))")
+                case nil:
+                    break
+                }
                 unresolved(call.params, into: &out, indent: indent + "    ")
             }
         }

@@ -16,7 +16,7 @@ public struct GuardWatcher: Sendable {
         var next = clock.now
         while true {
             try Task.checkCancellation()
-            let result = await probes.once(spec)
+            let result = await probes.once(spec, role: "guard")
             try Task.checkCancellation()
             var data = result.json
             if case .object(var o) = data {

@@ -114,7 +114,7 @@ extension PlanRunner {
         if !plan.verify.isEmpty {
             try await recorder.record("phase.started", ["phase": "verify"])
             for spec in plan.verify {
-                let result = try await probeRunner.run(spec) { r in
+                let result = try await probeRunner.run(spec, role: "verify") { r in
                     var data = r.json
                     if case .object(var o) = data { o["role"] = "verify"; data = .object(o) }
                     await recorder.note("probe.result", step: spec.name, data)

@@ -122,6 +122,10 @@ public struct PlanRunner: Sendable {
                 await recorder.note("probe.result", step: spec.name, data)
             }
             if !result.passed { failures.append("\(spec.name): \(result.message)") }
+            // The baseline's observations are readable later as ${steps.NAME.FIELD} (e.g. a row count to verify).
+            if label == "before" || label == "baseline", let observed = result.observed {
+                await results.set(spec.name, observed)
+            }
         }
         return failures
     }

@@ -12,7 +12,7 @@ public struct ProbeRunner: Sendable {
     }
 
     /// One execution and judgement, without retries: what guards and the `recovered` loop use.
-    public func once(_ spec: ProbeSpec) async -> ProbeResult {
+    public func once(_ spec: ProbeSpec, role: String = "steady-state") async -> ProbeResult {
         let clock = ContinuousClock()
         let start = clock.now
         let timeout = spec.timeout ?? Self.defaultTimeout(spec.call.key)
@@ -21,7 +21,9 @@ public struct ProbeRunner: Sendable {
                                expected: nil, attempts: 1, duration: clock.now - start)
         }
         let params = resolver.resolve(spec.call.params)
-        let ctx = context(spec.name, timeout)
+        var probeContext = context(spec.name, timeout)
+        probeContext.role = role
+        let ctx = probeContext
         do {
             let observation = try await withTimeout(timeout, what: "probe \(spec.name)") {
                 try await driver.observe(params, context: ctx)
@@ -39,7 +41,7 @@ public struct ProbeRunner: Sendable {
 
     /// The full steady-state semantics: `initial-delay`, then up to `attempts` executions `every` apart until
     /// `consecutive` passes in a row are seen.
-    public func run(_ spec: ProbeSpec, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async throws -> ProbeResult {
+    public func run(_ spec: ProbeSpec, role: String = "steady-state", onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async throws -> ProbeResult {
         let clock = ContinuousClock()
         let start = clock.now
         if spec.initialDelay > .zero { try await Task.sleep(for: spec.initialDelay) }
@@ -48,7 +50,7 @@ public struct ProbeRunner: Sendable {
         let maxRuns = max(spec.attempts, spec.consecutive)
         for attempt in 1...maxRuns {
             try Task.checkCancellation()
-            var result = await once(spec)
+            var result = await once(spec, role: role)
             result.attempts = attempt
             await onResult(result)
             last = result

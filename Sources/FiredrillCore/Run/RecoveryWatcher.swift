@@ -31,7 +31,7 @@ public struct RecoveryWatcher: Sendable {
         var next = clock.now
         while true {
             try Task.checkCancellation()
-            let result = await probes.once(spec)
+            let result = await probes.once(spec, role: "recovered")
             var data = result.json
             if case .object(var o) = data { o["role"] = "recovered"; data = .object(o) }
             let event = try await recorder.record("probe.result", step: spec.name, data)

@@ -4,11 +4,10 @@ import Foundation
 public enum RunDirectory {
     /// Creates a fresh run directory under `root`, named by the UTC start time and the plan name.
     public static func create(under root: String, planName: String, at date: Date = Date()) throws -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let base = root + "/" + formatter.string(from: date) + "-" + planName
+        // 2026-11-22T03:15:00.123456Z → 20261122T031500Z (no DateFormatter: it loads ICU, megabytes of it).
+        let stamp = JournalClock.rfc3339(microseconds: Int64(date.timeIntervalSince1970 * 1_000_000))
+            .prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
+        let base = root + "/" + stamp + "-" + planName
         var path = base
         var n = 1
         while FileManager.default.fileExists(atPath: path) {

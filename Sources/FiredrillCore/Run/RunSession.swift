@@ -72,7 +72,7 @@ public struct RunSession: Sendable {
     }
 
     public static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        JournalHex.sha256(Array(text.utf8))
     }
 
     /// `user@host` of whoever started the run.

@@ -116,7 +116,7 @@ enum DecimalText {
         if x.isInfinite { return x < 0 ? "-inf" : "inf" }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
         if abs(x) >= 1e15 { return String(format: "%g", x) }
-        var text = String(format: "%.\(maxFractionDigits)f", x)
+        var text = FixedPoint.format(x, maxFractionDigits)
         if text.contains(".") {
             while text.last == "0" { text.removeLast() }
             if text.last == "." { text.removeLast() }

@@ -20,14 +20,13 @@ extension Tolerance {
         case .literal(let expected):
             return simple(Self.literalMatches(expected, observed), observed: observed, label: label)
         case .regex(let pattern):
-            guard let regex = try? NSRegularExpression(pattern: pattern) else {
+            guard let regex = try? Regex(pattern) else {
                 return simple(false, observed: observed, label: label, note: "invalid regular expression")
             }
             guard let text = Self.text(of: observed) else {
                 return simple(false, observed: observed, label: label, note: "no text to match")
             }
-            let range = NSRange(text.startIndex..., in: text)
-            return simple(regex.firstMatch(in: text, range: range) != nil, observed: observed, label: label)
+            return simple(text.contains(regex), observed: observed, label: label)
         case .compare(let op, let quantity):
             switch Self.number(observed, as: quantity.unit) {
             case .success(let value):

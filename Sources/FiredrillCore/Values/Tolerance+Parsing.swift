@@ -166,7 +166,7 @@ extension Tolerance {
         }
         let pattern = (caseInsensitive ? "(?i)" : "") + body
         do {
-            _ = try NSRegularExpression(pattern: pattern)
+            _ = try Regex(pattern)
         } catch {
             throw ValueError("invalid regular expression \(text)", hint: "check its brackets, parentheses, repetitions and escapes")
         }

@@ -4,7 +4,7 @@ import FiredrillCore
 /// "this build has no driver for …", never silently skipped. Families register in their own
 /// `BuiltinDrivers+Family.swift`.
 public enum BuiltinDrivers {
-    public static let probes: [String: any ProbeDriver] = merged([localProbes, databaseProbes])
+    public static let probes: [String: any ProbeDriver] = merged([localProbes, databaseProbes, observabilityProbes])
     public static let steps: [String: any StepDriver] = merged([localSteps, cloudSteps, databaseSteps])
     public static let undos: [String: any UndoDriver] = merged([localUndos, cloudUndos, databaseUndos])
 

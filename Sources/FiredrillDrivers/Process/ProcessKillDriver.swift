@@ -21,6 +21,6 @@ public struct ProcessKillDriver: StepDriver {
             }
         }
         return StepOutcome(output: ["targets": ProcessTargets.json(targets, context), "signal": .string(Signals.name(of: signal))],
-                           summary: "SIG\(Signals.name(of: signal)) to pid \(sent.map(String.init).joined(separator: ", "))")
+                           summary: "\(Signals.name(of: signal)) to pid \(sent.map(String.init).joined(separator: ", "))")
     }
 }

@@ -14,7 +14,7 @@ public enum EventLine {
             return "step\(step) started (\(d["kind"]?.stringValue ?? ""))"
         case "step.ended":
             let status = d["status"]?.stringValue ?? ""
-            let secs = d["seconds"]?.doubleValue.map { String(format: "%.2fs", $0) } ?? ""
+            let secs = d["seconds"]?.doubleValue.map { FixedPoint.format($0, 2) + "s" } ?? ""
             let detail = d["summary"]?.stringValue ?? d["error"]?.stringValue ?? ""
             return "step\(step) \(status) in \(secs)\(detail.isEmpty ? "" : ": \(detail)")"
         case "probe.result":

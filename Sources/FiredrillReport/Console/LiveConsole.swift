@@ -49,7 +49,8 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
                 case "step.started":
                     s.step = e.step ?? ""
                     s.stepStarted = Date()
-                    s.waitEnds = e.data["seconds"]?.doubleValue.map { Date().addingTimeInterval($0) }
+                    let held = e.data["params"]?["for"]?.stringValue.flatMap { try? DurationSyntax.parse($0) }?.seconds
+                    s.waitEnds = (e.data["seconds"]?.doubleValue ?? held).map { Date().addingTimeInterval($0) }
                 case "step.ended": s.step = ""; s.waitEnds = nil
                 case "probe.result" where e.data["role"]?.stringValue == "guard":
                     s.guards[e.step ?? "?"] = (e.data["passed"] == .bool(true), e.data["message"]?.stringValue ?? "")
@@ -68,7 +69,8 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
             var out = s.drawn ? "\r\u{1B}[2K" : ""
             if let line { out += line + "\n" }
             let elapsed = Int(Date().timeIntervalSince(s.started))
-            var status = "[\(String(format: "%02d:%02d", elapsed / 60, elapsed % 60))] \(s.phase)"
+            let seconds = elapsed % 60
+            var status = "[\(elapsed / 60 < 10 ? "0" : "")\(elapsed / 60):\(seconds < 10 ? "0" : "")\(seconds)] \(s.phase)"
             if !s.step.isEmpty { status += " › \(s.step) \(Int(Date().timeIntervalSince(s.stepStarted)))s" }
             if let ends = s.waitEnds { status += " (\(max(0, Int(ends.timeIntervalSinceNow.rounded(.up))))s left)" }
             for (name, g) in s.guards.sorted(by: { $0.key < $1.key }) {
@@ -81,10 +83,7 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
     }
 
     static func clock(_ time: String?) -> String {
-        if let time, time.count >= 19 { return String(time.dropFirst(11).prefix(8)) }
-        let f = DateFormatter()
-        f.dateFormat = "HH:mm:ss"
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: Date())
+        let stamp = time ?? JournalClock.rfc3339(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        return String(stamp.dropFirst(11).prefix(8))
     }
 }

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Timestamped lines on stdout, for logs and pipes (no TTY).
 public final class PlainConsole: RunObserver, Sendable {
-    /// The last verdict printed per guard: a guard's line is printed when its verdict changes, not every poll.
+    /// The last verdict printed per guard or `recovered` probe: their lines are printed when the verdict changes, not
+    /// at every poll.
     private let guardState = Mutex([String: Bool]())
 
     public init() {}
@@ -13,7 +14,7 @@ public final class PlainConsole: RunObserver, Sendable {
         let line: String?
         switch event {
         case .journaled(let e):
-            if e.type == "probe.result", e.data["role"]?.stringValue == "guard" {
+            if e.type == "probe.result", ["guard", "recovered"].contains(e.data["role"]?.stringValue ?? "") {
                 let passed = e.data["passed"] == .bool(true)
                 let changed = guardState.withLock { state in
                     defer { state[e.step ?? ""] = passed }

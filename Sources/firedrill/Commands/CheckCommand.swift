@@ -37,7 +37,7 @@ struct CheckCommand: AsyncParsableCommand {
             let r = try await runner.run(spec)
             results.append(r)
             if !json {
-                print("\(r.passed ? "ok  " : "FAIL") \(spec.name) (\(spec.call.key), \(String(format: "%.0fms", r.duration.seconds * 1000))): \(r.message)")
+                print("\(r.passed ? "ok  " : "FAIL") \(spec.name) (\(spec.call.key), \(FixedPoint.format(r.duration.seconds * 1000, 0))ms): \(r.message)")
             }
         }
         if json {

@@ -64,7 +64,7 @@ import Testing
         #expect(summary.ending == .passed, "\(summary.reason)")
         let rto = try #require(summary.events.first { $0.type == "rto.measured" })
         let seconds = try #require(rto.data["seconds"]?.doubleValue)
-        #expect(seconds >= 0.4 && seconds < 0.4 + 0.05 * 3 + 0.3, "RTO \(seconds)")
+        #expect(seconds >= 0.4 && seconds < 0.4 + 0.05 * 3 + 1.0, "RTO \(seconds)")
         #expect(rto.data["met"] == .bool(true))
         let detection = try #require(rto.data["detection-seconds"]?.doubleValue)
         let repair = try #require(rto.data["repair-seconds"]?.doubleValue)

@@ -42,6 +42,29 @@ import Testing
                 "kubernetes.scale": steps, "kubernetes.rollout-restart": steps, "kubernetes.rollout-undo": steps,
             ])
         }
+
+        /// Drivers whose `inject` step makes the probe fail `after` it ran, returning when it flipped; robust to a
+        /// slow start because the clock starts only once the method is under way.
+        func failingAfterInject(_ after: Duration, _ flipped: FlipTime) -> TestDrivers {
+            var d = drivers
+            let probe = self.probe
+            let steps = self.steps
+            d.steps["kubernetes.scale"] = ClosureStep { name in
+                _ = try await steps.run(PlanNode(.mapping([]), at: SourceLocation(file: "", line: 1, column: 1)),
+                                        context: DriverContext(name: name, timeout: .seconds(1)))
+                Task {
+                    try await Task.sleep(for: after)
+                    probe.set(passing: false)
+                    await flipped.set(ContinuousClock.now)
+                }
+            }
+            return d
+        }
+    }
+
+    actor FlipTime {
+        var at: ContinuousClock.Instant?
+        func set(_ instant: ContinuousClock.Instant) { at = instant }
     }
 
     @Test func passesAndStillRollsBack() async throws {
@@ -57,14 +80,9 @@ import Testing
     @Test func guardBreachPreemptsWaitAndRollsBack() async throws {
         let rig = Rig()
         let plan = try PlanFixture.load(Self.plan(guardEvery: "100ms", wait: "10s"))
-        let clock = ContinuousClock()
-        let flip = Task {
-            try await Task.sleep(for: .milliseconds(500))
-            rig.probe.set(passing: false)
-            return clock.now
-        }
-        let summary = try await PlanFixture.run(plan, drivers: rig.drivers)
-        let flippedAt = try await flip.value
+        let flipped = FlipTime()
+        let summary = try await PlanFixture.run(plan, drivers: rig.failingAfterInject(.milliseconds(300), flipped))
+        let flippedAt = try #require(await flipped.at)
         #expect(summary.ending == .aborted)
         #expect(summary.ending.exitCode == 2)
         let rollbackStart = try #require(rig.steps.calls.first { $0.step == "rollback-one" }?.at)
@@ -81,12 +99,7 @@ import Testing
     @Test func tolerateAllowsConsecutiveFailures() async throws {
         let rig = Rig()
         let plan = try PlanFixture.load(Self.plan(guardEvery: "50ms", tolerate: 3, wait: "5s"))
-        let flip = Task {
-            try await Task.sleep(for: .milliseconds(300))
-            rig.probe.set(passing: false)
-        }
-        let summary = try await PlanFixture.run(plan, drivers: rig.drivers)
-        try await flip.value
+        let summary = try await PlanFixture.run(plan, drivers: rig.failingAfterInject(.milliseconds(200), FlipTime()))
         #expect(summary.ending == .aborted)
         let failures = summary.events.filter { $0.type == "probe.result" && $0.data["role"] == "guard" && $0.data["passed"] == .bool(false) }
         #expect(failures.count == 4)
@@ -122,16 +135,15 @@ import Testing
 
     @Test func deviationAfterTheMethod() async throws {
         let rig = Rig()
-        let plan = try PlanFixture.load(Self.plan(guardEvery: "10s", tolerate: 5, wait: "300ms"))
-        let flip = Task {
-            try await Task.sleep(for: .milliseconds(150))
-            rig.probe.set(passing: false)
-        }
-        let summary = try await PlanFixture.run(plan, drivers: rig.drivers)
-        try await flip.value
+        var drivers = rig.drivers
+        let probe = rig.probe
+        drivers.steps["kubernetes.scale"] = ClosureStep { _ in probe.set(passing: false) }
+        let plan = try PlanFixture.load(Self.plan(guardEvery: "10s", tolerate: 5, wait: "100ms"))
+        let summary = try await PlanFixture.run(plan, drivers: drivers)
         #expect(summary.ending == .deviated)
+        #expect(summary.reason.hasPrefix("steady state not met after the method"))
         #expect(summary.recoveredAfterRollback == false)
-        #expect(rig.steps.names.contains("rollback-two"))
+        #expect(rig.steps.names == ["rollback-one", "rollback-two"])
     }
 
     @Test func interruptCancelsAndRollsBack() async throws {

@@ -131,4 +131,42 @@ import Testing
         #expect(ended.data["ending"] == "interrupted")
         #expect(FileManager.default.fileExists(atPath: runDir + "/report.md"))
     }
+
+    @Test func secondInterruptReportsAndThirdLeavesRollbacksPending() async throws {
+        let binary = try FiredrillBinary.path()
+        let dir = try TempDirectory.make(prefix: "sigint3")
+        let plan = dir + "/slow-rollback.yaml"
+        try """
+        apiVersion: firedrill/v1
+        kind: Experiment
+        name: slow-rollback
+        title: a slow rollback, interrupted three times
+        environment: test
+        method:
+          - name: hold
+            wait: 30s
+        rollbacks:
+          - name: slow-rollback
+            command: [sleep, "4"]
+        """.write(toFile: plan, atomically: true, encoding: .utf8)
+        let runDir = dir + "/run"
+        let runner = try ChildProcess([binary, "run", plan, "--report-dir", runDir])
+        try await Task.sleep(for: .milliseconds(600))
+        runner.signal(SIGINT)
+        try await Task.sleep(for: .milliseconds(600))
+        runner.signal(SIGINT)
+        try await Task.sleep(for: .milliseconds(300))
+        runner.signal(SIGINT)
+        let status = await runner.wait(timeout: .seconds(3))
+        #expect(status == 130)
+        let output = runner.readOutput()
+        #expect(output.contains("rollbacks still running: slow-rollback"), "\(output)")
+        #expect(output.contains("firedrill recover"))
+        let contents = try JournalReader.read(at: URL(fileURLWithPath: runDir + "/journal.jsonl"))
+        #expect(!contents.events.contains { $0.type == "run.ended" })
+        let recover = try ChildProcess([binary, "recover", runDir])
+        #expect(await recover.wait(timeout: .seconds(20)) == 0, "\(recover.readOutput())")
+        let after = try JournalReader.read(at: URL(fileURLWithPath: runDir + "/journal.jsonl"))
+        #expect(after.events.contains { $0.type == "step.ended" && $0.step == "slow-rollback" && $0.data["status"] == "ok" })
+    }
 }
