@@ -5,8 +5,17 @@ import Foundation
 public enum ReportWriter {
     /// The formats `firedrill report --format` accepts.
     public enum Format: String, Sendable, CaseIterable {
-        case json, md
-        public var fileName: String { "report.\(rawValue)" }
+        case json, md, html, junit
+
+        /// The file written in the run directory.
+        public var fileName: String {
+            switch self {
+            case .json: "report.json"
+            case .md: "report.md"
+            case .html: "report.html"
+            case .junit: "junit.xml"
+            }
+        }
     }
 
     /// Renders `formats` into the run directory; returns the paths written.
@@ -15,15 +24,24 @@ public enum ReportWriter {
         let report = try RunReport.load(runDirectory: runDirectory)
         var written: [String] = []
         for format in formats {
-            let text: String
-            switch format {
-            case .json: text = JSONOutput.pretty(report)
-            case .md: text = MarkdownReport.render(report)
-            }
             let path = runDirectory + "/" + format.fileName
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            do {
+                try Data(render(report, as: format).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw RunError("cannot write \(path): \(error)")
+            }
             written.append(path)
         }
         return written
+    }
+
+    /// The text of one format.
+    public static func render(_ report: RunReport, as format: Format) -> String {
+        switch format {
+        case .json: ReportJSON.render(report)
+        case .md: MarkdownReport.render(report)
+        case .html: HTMLReport.render(report)
+        case .junit: JUnitReport.render(report)
+        }
     }
 }

@@ -1,0 +1,86 @@
+import FiredrillCore
+
+extension RunReport {
+    /// Verdicts of objectives.
+    public enum Verdict {
+        public static let met = "MET"
+        public static let missed = "MISSED"
+        public static let notMeasured = "NOT MEASURED"
+        public static let notSet = "NO OBJECTIVE"
+    }
+
+    /// An objective (RTO, RPO, the experiment's hypothesis, verification) against what was achieved.
+    public struct ObjectiveRow: Sendable, Codable {
+        public var name: String
+        /// The target in seconds; nil for a pass/fail objective.
+        public var objectiveSeconds: Double?
+        public var achievedSeconds: Double?
+        /// `MET`, `MISSED`, `NOT MEASURED` or `NO OBJECTIVE`.
+        public var verdict: String
+        public var detail: String
+    }
+
+    /// What a drill measured.
+    public struct DrillMeasurements: Sendable, Codable {
+        public var rto: RTO?
+        public var rpo: RPO?
+        public var heartbeat: Heartbeat?
+    }
+
+    /// A drill instant, with its offset from the disaster injection.
+    public struct Mark: Sendable, Codable {
+        public var time: String
+        public var mono: Double
+        /// Seconds since `injected`.
+        public var offsetSeconds: Double
+    }
+
+    /// The recovery time: the four instants, the detection and repair spans, and the verdict.
+    public struct RTO: Sendable, Codable {
+        public static let definitionText = "RTO = stable − injected"
+        public var definition: String = RTO.definitionText
+        /// The runner's wording of the definition, as journaled.
+        public var journaledDefinition: String?
+        public var injected: Mark?
+        public var detected: Mark?
+        public var firstHealthy: Mark?
+        public var stable: Mark?
+        /// stable − injected.
+        public var seconds: Double?
+        /// detected − injected: how long until a probe saw the outage.
+        public var detectionSeconds: Double?
+        /// stable − detected: from the outage being seen to service being stable again.
+        public var repairSeconds: Double?
+        /// How many consecutive passes of `recovered` make "stable".
+        public var consecutive: Int?
+        /// False when no execution of `recovered` ever failed (the outage was not observed).
+        public var outageDetected: Bool?
+        public var objectiveSeconds: Double?
+        public var verdict: String
+        /// Why there is no figure (for example "not recovered within 1h").
+        public var reason: String?
+    }
+
+    /// The data-loss window.
+    public struct RPO: Sendable, Codable {
+        public var mode: String?
+        public var seconds: Double?
+        public var summary: String?
+        /// Acknowledged heartbeat markers that did not survive, when the meter reports it.
+        public var markersLost: Int?
+        public var objectiveSeconds: Double?
+        public var verdict: String
+        public var error: String?
+        public var detail: JSONValue?
+    }
+
+    /// What the RPO heartbeat wrote.
+    public struct Heartbeat: Sendable, Codable {
+        public var table: String?
+        public var everySeconds: Double?
+        public var attempted: Int?
+        public var acknowledged: Int?
+        public var failed: Int?
+        public var newestAcknowledgedSeq: Int?
+    }
+}

@@ -1,0 +1,539 @@
+import FiredrillCore
+
+/// Folds journal events, one at a time and in order, into a `RunReport`. Probe results go straight into the
+/// columnar timeline and running aggregates, so the cost per event is small and constant.
+struct RunReportBuilder: Sendable {
+    typealias R = RunReport
+
+    private var started: JournalEvent?
+    private var endedEvent: JournalEvent?
+    private var first: JournalEvent?
+    private var last: JournalEvent?
+    private var eventCount = 0
+
+    private var phases: [R.PhaseRow] = []
+    private var steps: [R.StepRow] = []
+    private var openSteps: [String: [Int]] = [:]
+    private var stepRollback: [Int: Int] = [:]
+
+    private var timeline = ProbeTimeline()
+    private var seriesIndex: [String: [String: Int]] = [:]
+    private var aggregates: [Aggregate] = []
+
+    private var breaches: [R.GuardBreachRow] = []
+    private var deviations: [R.DeviationRow] = []
+    private var items: [(mono: Double, item: R.ActionItem)] = []
+
+    private var undos: [R.UndoRow] = []
+    private var undoIndex: [Int: Int] = [:]
+    private var rollbacks: [R.RollbackRow] = []
+    private var undoRollback: [Int: Int] = [:]
+    private var rollbacksSkipped: String?
+    private var failback: R.FailbackRow?
+    private var recoveryCheck: R.RecoveryCheckRow?
+    private var recoverSessions: [R.RecoverRow] = []
+    private var interruptedBy: String?
+
+    private var injected: JournalEvent?
+    private var detected: JournalEvent?
+    private var firstHealthy: JournalEvent?
+    private var stable: JournalEvent?
+    private var rtoEvent: JournalEvent?
+    private var rpoEvent: JournalEvent?
+    private var heartbeatStarted: JournalEvent?
+    private var heartbeatStopped: JournalEvent?
+    private var planCopy: PlanCopy?
+
+    /// Running figures for one probe series.
+    private struct Aggregate: Sendable {
+        var executions = 0
+        var failures = 0
+        var first: R.Instant
+        var last: R.Instant
+        var lastPassed = false
+        var lastMessage = ""
+        var expected: String?
+    }
+
+    /// The plan SHA-256 `run.started` recorded.
+    var planSHA256: String? { started?.data["sha256"]?.stringValue }
+
+    private var inRecover: Bool { recoverSessions.last.map { $0.end == nil } ?? false }
+
+    mutating func consume(_ e: JournalEvent) {
+        eventCount += 1
+        if first == nil { first = e }
+        last = e
+        let at = R.Instant(time: e.time, mono: e.mono)
+        switch e.type {
+        case "probe.result": probeResult(e, at: at)
+        case "run.started": started = e
+        case "run.ended": endedEvent = e
+        case "phase.started": phaseStarted(e.data["phase"]?.stringValue ?? "", at: at)
+        case "step.started": stepStarted(e, at: at)
+        case "step.ended": stepEnded(e, at: at)
+        case "guard.breached": guardBreached(e, at: at)
+        case "limit.exceeded":
+            let what = e.data["limit"]?.stringValue ?? "a limit was exceeded"
+            deviations.append(R.DeviationRow(kind: "limit-exceeded", at: at, subject: "limits", message: what))
+            item("limit-exceeded", "limits", "The run exceeded a limit and was aborted (\(what)); find out why before the next run.", at)
+        case "run.interrupted":
+            interruptedBy = e.data["signal"]?.stringValue
+            deviations.append(R.DeviationRow(kind: "interrupted", at: at, subject: "run", message: "interrupted by \(interruptedBy ?? "a signal")"))
+        case "undo.intent": undoIntent(e, at: at)
+        case "undo.started": undoStarted(e, at: at)
+        case "undo.done", "undo.failed": undoClosed(e, at: at)
+        case "rollbacks.skipped":
+            rollbacksSkipped = e.data["reason"]?.stringValue ?? e.data["policy"]?.stringValue.map { "rollback policy \($0)" } ?? "skipped"
+        case "failback.verified":
+            failback?.verified = e.data["ok"]?.boolValue
+            failback?.verificationFailures = Self.strings(e.data["failures"])
+            failback?.verifiedAt = at
+            if e.data["ok"]?.boolValue == false {
+                let why = Self.strings(e.data["failures"]).joined(separator: "; ")
+                deviations.append(R.DeviationRow(kind: "failback", at: at, subject: "failback", message: "steady state not met after failback: \(why)"))
+                item("failback-unverified", "failback", "The steady state did not hold after failback (\(why)); confirm service on the original site.", at)
+            }
+        case "recovery.checked":
+            let ok = e.data["recovered"]?.boolValue ?? false
+            recoveryCheck = R.RecoveryCheckRow(at: at, recovered: ok, failures: Self.strings(e.data["failures"]))
+            if !ok {
+                let why = Self.strings(e.data["failures"]).joined(separator: "; ")
+                deviations.append(R.DeviationRow(kind: "not-restored", at: at, subject: "steady state", message: "steady state not restored after rollback: \(why)"))
+                item("not-restored", "steady state", "The steady state was not restored after the rollbacks (\(why)); restore service by hand and confirm.", at)
+            }
+        case "recover.started":
+            phaseStarted("recover", at: at)
+            recoverSessions.append(R.RecoverRow(start: at, end: nil, initiator: e.data["initiator"]?.stringValue ?? "",
+                                                pendingUndos: e.data["pending-undos"]?.intValue ?? 0, failures: nil))
+        case "recover.ended":
+            if let i = recoverSessions.indices.last {
+                recoverSessions[i].end = at
+                recoverSessions[i].failures = e.data["failures"]?.intValue
+            }
+            closePhase(at: at)
+        case "drill.injected": injected = e
+        case "drill.detected": detected = e
+        case "drill.first-healthy": firstHealthy = e
+        case "drill.stable": stable = e
+        case "rto.measured": rtoEvent = e
+        case "rpo.measured": rpoEvent = e
+        case "heartbeat.started": heartbeatStarted = e
+        case "heartbeat.stopped": heartbeatStopped = e
+        default: break
+        }
+    }
+
+    // MARK: events
+
+    private mutating func probeResult(_ e: JournalEvent, at: R.Instant) {
+        let probe = e.step ?? e.data["probe"]?.stringValue ?? ""
+        let role = e.data["role"]?.stringValue ?? ""
+        let passed = e.data["passed"]?.boolValue ?? false
+        let i: Int
+        if let found = seriesIndex[probe]?[role] {
+            i = found
+        } else {
+            i = timeline.series.count
+            seriesIndex[probe, default: [:]][role] = i
+            timeline.series.append(ProbeTimeline.Series(probe: probe, role: role))
+            aggregates.append(Aggregate(first: at, last: at))
+        }
+        let numeric = ProbeTimeline.numericValue(e.data["observed"])
+        timeline.series[i].mono.append(e.mono)
+        timeline.series[i].passed.append(passed)
+        timeline.series[i].value.append(numeric?.value)
+        if let numeric, timeline.series[i].valueField == nil { timeline.series[i].valueField = numeric.field }
+        aggregates[i].executions += 1
+        if !passed { aggregates[i].failures += 1 }
+        aggregates[i].last = at
+        aggregates[i].lastPassed = passed
+        aggregates[i].lastMessage = e.data["message"]?.stringValue ?? ""
+        if let expected = e.data["expected"]?.stringValue { aggregates[i].expected = expected }
+    }
+
+    private mutating func phaseStarted(_ name: String, at: R.Instant) {
+        closePhase(at: at)
+        phases.append(R.PhaseRow(name: name, start: at, end: nil, seconds: nil))
+        if name == "failback" {
+            failback = R.FailbackRow(start: at, steps: [], failedSteps: [], verified: nil, verificationFailures: [], verifiedAt: nil)
+        }
+    }
+
+    private mutating func closePhase(at: R.Instant) {
+        guard let i = phases.indices.last, phases[i].end == nil else { return }
+        phases[i].end = at
+        phases[i].seconds = at.mono - phases[i].start.mono
+    }
+
+    private mutating func stepStarted(_ e: JournalEvent, at: R.Instant) {
+        let name = e.step ?? ""
+        let phase = e.data["phase"]?.stringValue ?? ""
+        openSteps[name, default: []].append(steps.count)
+        steps.append(R.StepRow(name: name, phase: phase, kind: e.data["kind"]?.stringValue ?? "", start: at, end: nil,
+                               seconds: nil, status: "interrupted", summary: "", params: e.data["params"], output: nil))
+        if phase == "rollbacks" {
+            stepRollback[steps.count - 1] = rollbacks.count
+            rollbacks.append(R.RollbackRow(kind: "step", name: name, description: e.data["kind"]?.stringValue ?? "", start: at,
+                                           end: nil, seconds: nil, status: "running", detail: "", byRecover: inRecover))
+        }
+        if phase == "failback" { failback?.steps.append(name) }
+    }
+
+    private mutating func stepEnded(_ e: JournalEvent, at: R.Instant) {
+        let name = e.step ?? ""
+        guard let i = openSteps[name]?.popLast() else { return }
+        let status = e.data["status"]?.stringValue ?? ""
+        let summary = e.data["summary"]?.stringValue ?? e.data["error"]?.stringValue ?? ""
+        steps[i].end = at
+        steps[i].seconds = e.data["seconds"]?.doubleValue ?? (at.mono - steps[i].start.mono)
+        steps[i].status = status
+        steps[i].summary = summary
+        steps[i].output = e.data["output"]
+        if let r = stepRollback[i] {
+            rollbacks[r].end = at
+            rollbacks[r].seconds = steps[i].seconds
+            rollbacks[r].status = status == "ok" ? "ok" : "failed"
+            rollbacks[r].detail = summary
+        }
+        guard status == "failed" else { return }
+        let phase = steps[i].phase
+        switch phase {
+        case "rollbacks":
+            deviations.append(R.DeviationRow(kind: "rollback-failed", at: at, subject: name, message: summary))
+            item("rollback-failed", name, "Rollback step \"\(name)\" failed: \(ReportText.excerpt(summary, limit: 200)). Confirm the system is back to normal and fix the rollback.", at)
+        case "failback":
+            failback?.failedSteps.append(name)
+            deviations.append(R.DeviationRow(kind: "step-failed", at: at, subject: name, message: summary))
+            item("step-failed", name, "Failback step \"\(name)\" failed: \(ReportText.excerpt(summary, limit: 200)). Complete the failback by hand.", at)
+        default:
+            deviations.append(R.DeviationRow(kind: "step-failed", at: at, subject: name, message: summary))
+            item("step-failed", name, "Step \"\(name)\" (\(phase)) failed: \(ReportText.excerpt(summary, limit: 200)). Fix the cause or the runbook.", at)
+        }
+    }
+
+    private mutating func guardBreached(_ e: JournalEvent, at: R.Instant) {
+        let name = e.step ?? ""
+        let message = e.data["message"]?.stringValue ?? ""
+        let expected = e.data["expected"]?.stringValue
+        breaches.append(R.GuardBreachRow(at: at, guardName: name, message: message, expected: expected,
+                                         observed: e.data["observed"].flatMap { $0.isNull ? nil : $0 },
+                                         failures: e.data["failures"]?.intValue))
+        let detail = message + (expected.map { " (expected \($0))" } ?? "")
+        deviations.append(R.DeviationRow(kind: "guard-breach", at: at, subject: name, message: detail))
+        item("guard-breach", name, "Guard \"\(name)\" breached: \(ReportText.excerpt(detail, limit: 200)). Find out why the system left its safe envelope.", at)
+    }
+
+    private mutating func undoIntent(_ e: JournalEvent, at: R.Instant) {
+        let id = e.data["id"]?.intValue ?? 0
+        undoIndex[id] = undos.count
+        undos.append(R.UndoRow(id: id, step: e.step ?? "", key: e.data["key"]?.stringValue ?? "",
+                               description: e.data["description"]?.stringValue ?? "", recorded: at, status: "pending",
+                               how: nil, closed: nil))
+    }
+
+    private mutating func undoStarted(_ e: JournalEvent, at: R.Instant) {
+        let id = e.data["id"]?.intValue ?? 0
+        undoRollback[id] = rollbacks.count
+        let description = e.data["description"]?.stringValue ?? undoIndex[id].map { undos[$0].description } ?? ""
+        rollbacks.append(R.RollbackRow(kind: "undo", name: "undo #\(id) (\(e.step ?? ""))", description: description, start: at,
+                                       end: nil, seconds: nil, status: "running", detail: "", byRecover: inRecover))
+    }
+
+    private mutating func undoClosed(_ e: JournalEvent, at: R.Instant) {
+        let id = e.data["id"]?.intValue ?? 0
+        let done = e.type == "undo.done"
+        let how = e.data["how"]?.stringValue ?? e.data["error"]?.stringValue
+        if let i = undoIndex[id] {
+            undos[i].status = done ? "done" : "failed"
+            undos[i].how = how
+            undos[i].closed = at
+        }
+        if let r = undoRollback.removeValue(forKey: id) {
+            rollbacks[r].end = at
+            rollbacks[r].seconds = at.mono - rollbacks[r].start.mono
+            rollbacks[r].status = done ? "ok" : "failed"
+            rollbacks[r].detail = how ?? ""
+        }
+        if !done {
+            let what = undoIndex[id].map { undos[$0].description } ?? "undo #\(id)"
+            deviations.append(R.DeviationRow(kind: "undo-failed", at: at, subject: "undo #\(id)", message: "\(what): \(how ?? "")"))
+            item("undo-failed", "undo #\(id)", "Undo #\(id) (\(what)) failed: \(ReportText.excerpt(how ?? "", limit: 200)). The fault may still be in effect: undo it by hand or run firedrill recover.", at)
+        }
+    }
+
+    private mutating func item(_ kind: String, _ subject: String, _ text: String, _ at: R.Instant?) {
+        items.append((at?.mono ?? .infinity, R.ActionItem(id: "", kind: kind, subject: subject, text: text, at: at)))
+    }
+
+    // MARK: finish
+
+    mutating func finish(verification: VerificationResult, planCopy: PlanCopy? = nil) -> RunReport {
+        self.planCopy = planCopy
+        let s = started?.data ?? .object([:])
+        let end = endedEvent
+        let finalInstant = last.map { R.Instant(time: $0.time, mono: $0.mono) }
+        if let finalInstant { closePhase(at: finalInstant) }
+        for i in steps.indices where steps[i].end == nil {
+            steps[i].status = "interrupted"
+        }
+        for r in rollbacks.indices where rollbacks[r].status == "running" { rollbacks[r].status = "interrupted" }
+
+        let probes = probeRows()
+        let drill = drillMeasurements()
+        let kind = s["kind"]?.stringValue ?? ""
+        var report = RunReport(
+            plan: s["plan"]?.stringValue ?? "", title: s["title"]?.stringValue ?? "", kind: kind, description: nil,
+            file: s["file"]?.stringValue ?? "", sha256: s["sha256"]?.stringValue ?? "", gitCommit: s["git-commit"]?.stringValue,
+            planCopy: "missing", environment: s["environment"]?.stringValue ?? "", initiator: s["initiator"]?.stringValue ?? "",
+            participants: Self.strings(s["participants"]), vars: Self.stringMap(s["vars"]),
+            rollbackPolicy: s["rollbacks"]?.stringValue,
+            limits: s["limits"].map { R.Limits(durationSeconds: $0["duration"]?.doubleValue, maxTargets: $0["max-targets"]?.intValue) },
+            notes: Self.strings(s["notes"]),
+            started: started?.time ?? first?.time ?? "", ended: end?.time,
+            seconds: end.map { $0.mono - (started?.mono ?? 0) },
+            ending: end?.data["ending"]?.stringValue ?? "unfinished",
+            reason: end?.data["reason"]?.stringValue ?? "the journal ends before the run did (the runner stopped early; run firedrill recover)",
+            exitCode: end?.data["exit-code"]?.intValue,
+            rollback: end?.data["rollback"]?.stringValue ?? "unknown",
+            recoveredAfterRollback: end?.data["recovered-after-rollback"]?.boolValue,
+            interruptedBy: interruptedBy,
+            phases: phases, steps: steps, probes: probes, timeline: timeline, objectives: [], drill: drill,
+            faultWindow: nil, guardBreaches: breaches, deviations: [], rollbacks: rollbacks,
+            rollbacksSkipped: rollbacksSkipped, undos: undos, failback: failback, recoveryCheck: recoveryCheck,
+            recoverSessions: recoverSessions, actionItems: [], signOff: Self.signOff,
+            journal: R.JournalEvidence(
+                file: Journal.fileName, events: verification.eventCount, head: verification.head, valid: verification.isValid,
+                problem: verification.problem.map { "\($0)" }, lastTime: last?.time, howToVerify: Self.howToVerify)
+        )
+        report.faultWindow = faultWindow(kind: kind, drill: drill, end: finalInstant)
+        probeDeviations(probes, kind: kind)
+        report.objectives = objectives(kind: kind, drill: drill, probes: probes, ending: report.ending)
+        finalItems(report: report, verification: verification, end: finalInstant)
+        report.deviations = deviations.enumerated().sorted {
+            ($0.element.at?.mono ?? .infinity, $0.offset) < ($1.element.at?.mono ?? .infinity, $1.offset)
+        }.map(\.element)
+        report.actionItems = items.enumerated().sorted { ($0.element.mono, $0.offset) < ($1.element.mono, $1.offset) }
+            .enumerated().map { n, entry in
+                var item = entry.element.item
+                item.id = "AI-\(n + 1)"
+                return item
+            }
+        return report
+    }
+
+    private func probeRows() -> [R.ProbeRow] {
+        timeline.series.indices.map { i in
+            let s = timeline.series[i]
+            let a = aggregates[i]
+            var row = R.ProbeRow(probe: s.probe, role: s.role, executions: a.executions, failures: a.failures, first: a.first,
+                                 last: a.last, lastPassed: a.lastPassed, lastMessage: a.lastMessage, expected: a.expected,
+                                 valueField: s.valueField)
+            let values = s.value.compactMap { $0 }.sorted()
+            if !values.isEmpty {
+                row.valueMin = values.first
+                row.valueMax = values.last
+                row.valueP50 = Self.percentile(values, 0.50)
+                row.valueP95 = Self.percentile(values, 0.95)
+            }
+            return row
+        }
+    }
+
+    /// Failed final checks: steady state after the method (or not met before it), and `verify`.
+    private mutating func probeDeviations(_ probes: [R.ProbeRow], kind: String) {
+        for p in probes where !p.lastPassed {
+            let detail = p.lastMessage + (p.expected.map { " (expected \($0))" } ?? "")
+            switch p.role {
+            case "steady-state-before", "steady-state-baseline":
+                deviations.append(R.DeviationRow(kind: "steady-state", at: p.last, subject: p.probe,
+                                                 message: "steady state not met before the run, so nothing was injected: \(detail)"))
+            case "steady-state-after":
+                deviations.append(R.DeviationRow(kind: "steady-state", at: p.last, subject: p.probe,
+                                                 message: "steady state not met after the method: \(detail)"))
+                item("hypothesis-rejected", p.probe, "Steady-state probe \"\(p.probe)\" failed after the method: \(ReportText.excerpt(detail, limit: 200)). The system did not tolerate the fault: fix the weakness and run the experiment again.", p.last)
+            case "verify":
+                deviations.append(R.DeviationRow(kind: "verify", at: p.last, subject: p.probe, message: "verification failed: \(detail)"))
+                item("verify-failed", p.probe, "Verification \"\(p.probe)\" failed after recovery: \(ReportText.excerpt(detail, limit: 200)). Check data integrity on the recovered system.", p.last)
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func finalItems(report: RunReport, verification: VerificationResult, end: R.Instant?) {
+        if let rto = report.drill?.rto, rto.verdict == R.Verdict.missed {
+            let at = rtoEvent.map { R.Instant(time: $0.time, mono: $0.mono) }
+            let what = rto.seconds.map { "RTO \(ReportText.seconds($0)) exceeded the objective \(ReportText.seconds(rto.objectiveSeconds))" }
+                ?? "Service was not recovered (\(rto.reason ?? "no stable instant")); RTO objective \(ReportText.seconds(rto.objectiveSeconds))"
+            deviations.append(R.DeviationRow(kind: "objective-missed", at: at, subject: "RTO", message: what))
+            item("objective-missed", "RTO", "\(what). Shorten detection or repair (see the spans) or revisit the objective.", at)
+        }
+        if let rpo = report.drill?.rpo, rpo.verdict == R.Verdict.missed || rpo.error != nil {
+            let at = rpoEvent.map { R.Instant(time: $0.time, mono: $0.mono) }
+            let what = rpo.seconds.map { "RPO \(ReportText.seconds($0)) exceeded the objective \(ReportText.seconds(rpo.objectiveSeconds))" }
+                ?? "RPO could not be measured: \(rpo.error ?? "no figure")"
+            deviations.append(R.DeviationRow(kind: "objective-missed", at: at, subject: "RPO", message: what))
+            item("objective-missed", "RPO", "\(what). Review replication and backup settings, or the measurement.", at)
+        }
+        let pending = undos.filter { $0.status == "pending" }
+        for u in pending {
+            item("undo-pending", "undo #\(u.id)", "Undo #\(u.id) (\(u.description)) from step \"\(u.step)\" is still owed: the fault may still be in effect. Run firedrill recover on this run directory.", nil)
+        }
+        let recovered = recoverSessions.last.map { $0.failures == 0 } ?? false
+        if endedEvent == nil {
+            deviations.append(R.DeviationRow(kind: "unfinished", at: end, subject: "run", message: "the journal has no run.ended event"))
+            if pending.isEmpty, !recovered {
+                item("unfinished", "run", "The runner stopped before the run ended; run firedrill recover on this run directory and re-render the report.", nil)
+            }
+        }
+        if case .truncatedFinalLine? = verification.problem?.kind {
+            item("journal-torn", "journal", "The journal ends in a torn line (\(verification.problem.map { "\($0)" } ?? "")): the runner was killed while writing. Run firedrill recover, which cuts the fragment off and records it, then re-render the report.", nil)
+        } else if !verification.isValid {
+            item("journal-invalid", "journal", "The journal's hash chain is broken (\(verification.problem.map { "\($0)" } ?? "")): the record may have been altered; preserve the file and investigate.", nil)
+        }
+    }
+
+    private func faultWindow(kind: String, drill: R.DrillMeasurements?, end: R.Instant?) -> R.Window? {
+        if let injected = drill?.rto?.injected ?? injected.map({ R.Mark(time: $0.time, mono: $0.mono, offsetSeconds: 0) }) {
+            let close = drill?.rto?.stable?.mono
+                ?? phases.first { ["rpo", "verify", "failback", "rollbacks"].contains($0.name) && $0.start.mono >= injected.mono }?.start.mono
+                ?? end?.mono ?? injected.mono
+            return R.Window(label: drill?.rto?.stable != nil ? "injected → stable" : "injected → end of recovery", startMono: injected.mono, endMono: close)
+        }
+        if let method = phases.first(where: { $0.name == "method" }) {
+            return R.Window(label: "method", startMono: method.start.mono, endMono: method.end?.mono ?? end?.mono ?? method.start.mono)
+        }
+        return nil
+    }
+
+    private func objectives(kind: String, drill: R.DrillMeasurements?, probes: [R.ProbeRow], ending: String) -> [R.ObjectiveRow] {
+        var rows: [R.ObjectiveRow] = []
+        if let rto = drill?.rto {
+            let detail = rto.seconds != nil ? "\(R.RTO.definitionText); detection \(ReportText.seconds(rto.detectionSeconds)), repair \(ReportText.seconds(rto.repairSeconds))"
+                : (rto.reason ?? "not measured")
+            rows.append(R.ObjectiveRow(name: "RTO", objectiveSeconds: rto.objectiveSeconds, achievedSeconds: rto.seconds, verdict: rto.verdict, detail: detail))
+        } else if kind == "Drill" {
+            rows.append(R.ObjectiveRow(name: "RTO", objectiveSeconds: planCopy?.rtoObjective, achievedSeconds: nil, verdict: R.Verdict.notMeasured,
+                                       detail: "the run ended (\(ending)) before recovery was measured"))
+        }
+        if let rpo = drill?.rpo {
+            rows.append(R.ObjectiveRow(name: "RPO", objectiveSeconds: rpo.objectiveSeconds, achievedSeconds: rpo.seconds, verdict: rpo.verdict,
+                                       detail: rpo.error ?? rpo.summary ?? (rpo.mode.map { "measured by \($0)" } ?? "")))
+        } else if kind == "Drill", let objective = planCopy?.rpoObjective {
+            rows.append(R.ObjectiveRow(name: "RPO", objectiveSeconds: objective, achievedSeconds: nil, verdict: R.Verdict.notMeasured,
+                                       detail: "the run ended (\(ending)) before data loss was measured"))
+        }
+        let roles: [(String, String)] = kind == "Drill" ? [("verify", "Verification")] : [("steady-state-after", "Steady-state hypothesis")]
+        for (role, name) in roles {
+            let checks = probes.filter { $0.role == role }
+            if checks.isEmpty {
+                if kind != "Drill" {
+                    rows.append(R.ObjectiveRow(name: name, objectiveSeconds: nil, achievedSeconds: nil, verdict: R.Verdict.notMeasured,
+                                               detail: "the run ended (\(ending)) before the steady state was checked after the method"))
+                }
+                continue
+            }
+            let failed = checks.filter { !$0.lastPassed }
+            rows.append(R.ObjectiveRow(
+                name: name, objectiveSeconds: nil, achievedSeconds: nil, verdict: failed.isEmpty ? R.Verdict.met : R.Verdict.missed,
+                detail: failed.isEmpty ? "\(checks.count) of \(checks.count) checks passed (\(checks.map(\.probe).joined(separator: ", ")))"
+                    : "failed: " + failed.map { "\($0.probe): \($0.lastMessage)" }.joined(separator: "; ")))
+        }
+        return rows
+    }
+
+    private func drillMeasurements() -> R.DrillMeasurements? {
+        guard injected != nil || rtoEvent != nil || rpoEvent != nil || heartbeatStarted != nil else { return nil }
+        var m = R.DrillMeasurements()
+        if injected != nil || rtoEvent != nil { m.rto = rto() }
+        if let e = rpoEvent {
+            let d = e.data
+            let objective = d["objective"]?.doubleValue
+            let seconds = d["seconds"]?.doubleValue
+            let verdict: String
+            if let met = d["met"]?.boolValue, seconds != nil, objective != nil {
+                verdict = met ? R.Verdict.met : R.Verdict.missed
+            } else if seconds == nil {
+                verdict = R.Verdict.notMeasured
+            } else {
+                verdict = R.Verdict.notSet
+            }
+            let detail = d["detail"].flatMap { $0.isNull ? nil : $0 }
+            m.rpo = R.RPO(mode: d["mode"]?.stringValue, seconds: seconds, summary: d["summary"]?.stringValue,
+                          markersLost: Self.markersLost(detail), objectiveSeconds: objective, verdict: verdict,
+                          error: d["error"]?.stringValue, detail: detail)
+        }
+        if heartbeatStarted != nil || heartbeatStopped != nil {
+            let a = heartbeatStarted?.data ?? .object([:])
+            let b = heartbeatStopped?.data ?? .object([:])
+            m.heartbeat = R.Heartbeat(table: a["table"]?.stringValue, everySeconds: a["every"]?.doubleValue,
+                                      attempted: b["attempted"]?.intValue, acknowledged: b["acknowledged"]?.intValue,
+                                      failed: b["failed"]?.intValue, newestAcknowledgedSeq: b["newest-acknowledged-seq"]?.intValue)
+        }
+        return m
+    }
+
+    private func rto() -> R.RTO {
+        let d = rtoEvent?.data ?? .object([:])
+        let injectedMono = injected?.mono ?? d["injected"]?.doubleValue
+        func mark(_ mono: Double?, anchor: JournalEvent?) -> R.Mark? {
+            guard let mono, let anchor = anchor ?? rtoEvent, let origin = injectedMono else { return nil }
+            return R.Mark(time: ReportText.wallTime(atMono: mono, anchorTime: anchor.time, anchorMono: anchor.mono),
+                          mono: mono, offsetSeconds: mono - origin)
+        }
+        let seconds = d["seconds"]?.doubleValue
+        let objective = d["objective"]?.doubleValue ?? (rtoEvent == nil ? planCopy?.rtoObjective : nil)
+        let verdict: String
+        if let objective {
+            if let seconds { verdict = seconds <= objective ? R.Verdict.met : R.Verdict.missed }
+            else { verdict = rtoEvent == nil ? R.Verdict.notMeasured : R.Verdict.missed }
+        } else {
+            verdict = seconds == nil ? R.Verdict.notMeasured : R.Verdict.notSet
+        }
+        var r = R.RTO(
+            journaledDefinition: d["definition"]?.stringValue,
+            injected: injected.map { R.Mark(time: $0.time, mono: $0.mono, offsetSeconds: 0) } ?? mark(injectedMono, anchor: nil),
+            detected: mark(d["detected"]?.doubleValue ?? detected?.data["mono"]?.doubleValue, anchor: detected),
+            firstHealthy: mark(d["first-healthy"]?.doubleValue ?? firstHealthy?.data["mono"]?.doubleValue, anchor: firstHealthy),
+            stable: mark(d["stable"]?.doubleValue ?? stable?.data["mono"]?.doubleValue, anchor: stable),
+            seconds: seconds, detectionSeconds: d["detection-seconds"]?.doubleValue, repairSeconds: d["repair-seconds"]?.doubleValue,
+            consecutive: stable?.data["consecutive"]?.intValue, outageDetected: stable?.data["outage-detected"]?.boolValue,
+            objectiveSeconds: objective, verdict: verdict, reason: d["reason"]?.stringValue)
+        if rtoEvent == nil { r.reason = "the run ended before service was stable again" }
+        return r
+    }
+
+    /// Lost markers from an RPO meter's detail: `markers-lost`, `lost-markers` or `lost`.
+    static func markersLost(_ detail: JSONValue?) -> Int? {
+        guard let detail else { return nil }
+        for key in ["markers-lost", "lost-markers", "lost"] {
+            if let n = detail[key]?.intValue { return n }
+            if let a = detail[key]?.arrayValue { return a.count }
+        }
+        return nil
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
+    static func strings(_ v: JSONValue?) -> [String] {
+        v?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    static func stringMap(_ v: JSONValue?) -> [String: String] {
+        guard let o = v?.objectValue else { return [:] }
+        var out: [String: String] = [:]
+        for (k, value) in o { out[k] = value.stringValue ?? value.canonicalJSON() }
+        return out
+    }
+
+    static let signOff = ["Prepared by", "Reviewed by", "Approved by"].map { RunReport.SignOffLine(role: $0, name: nil, date: nil) }
+
+    static let howToVerify = [
+        "firedrill verify <run directory>   # prints the head of an intact chain; it must equal the head above",
+        "tail -n 1 journal.jsonl | tr -d '\\n' | sha256sum   # the SHA-256 of the last line is the head",
+    ]
+}
