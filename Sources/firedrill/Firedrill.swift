@@ -22,6 +22,7 @@ struct Firedrill: AsyncParsableCommand {
             ReportCommand.self,
             SandboxCommand.self,
             SandboxWorkerCommand.self,
+            BenchJournalCommand.self,
         ]
     )
 }
