@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import FiredrillCore
+import FiredrillDrivers
 
 /// `firedrill plan FILE` — the dry run: phases, resolved parameters and exact argv, changing nothing.
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Dry-run a plan: print its phases, resolved parameters and the argv each step would run."
@@ -15,7 +16,10 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("var"), help: "Override a var: --var name=value (repeatable).")
     var vars: [String] = []
 
-    func run() throws {
+    @Flag(help: "Do not list targets with read-only calls (kubectl get, aws describe).")
+    var offline = false
+
+    func run() async throws {
         let overrides = try VarOption.parse(vars)
         let result = PlanLoader.load(path: file, overrides: overrides)
         guard let plan = result.plan else {
@@ -26,7 +30,29 @@ struct PlanCommand: ParsableCommand {
             FileHandle.standardError.write(Data((result.rendered() + "\n").utf8))
         }
         let resolver = try Resolver.forPlan(plan, readSecrets: false)
-        let renderer = DryRunRenderer(plan: plan, resolver: resolver, describe: DriverRegistry.describeArgv)
+        var previews: [String: Result<[String], DryRunRenderer.PreviewError>] = [:]
+        if !offline {
+            for (_, steps) in plan.stepSections {
+                for step in Self.flatten(steps) {
+                    guard case .driver(let call) = step.action else { continue }
+                    do {
+                        if let targets = try await BuiltinDrivers.previewTargets(call.key, resolver.display(call.params)) {
+                            previews[step.name] = .success(targets)
+                        }
+                    } catch {
+                        previews[step.name] = .failure(.init(String(describing: error).split(separator: "\n").first.map(String.init) ?? "failed"))
+                    }
+                }
+            }
+        }
+        let renderer = DryRunRenderer(plan: plan, resolver: resolver, previews: previews, describe: DriverRegistry.describeArgv)
         print(renderer.render())
+    }
+
+    static func flatten(_ steps: [Step]) -> [Step] {
+        steps.flatMap { step -> [Step] in
+            if case .parallel(let children) = step.action { return flatten(children) }
+            return [step]
+        }
     }
 }
