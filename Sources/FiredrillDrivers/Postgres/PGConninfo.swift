@@ -48,6 +48,8 @@ enum PGConninfo {
                 value.append(chars[i]); i += 1
                 while i < chars.count {
                     if chars[i] == "\\", i + 1 < chars.count { value.append(chars[i]); value.append(chars[i + 1]); i += 2; continue }
+                    // A doubled quote stays inside the value: masking too much is safe, too little is not.
+                    if chars[i] == "'", i + 1 < chars.count, chars[i + 1] == "'" { value += "''"; i += 2; continue }
                     value.append(chars[i]); i += 1
                     if value.last == "'" { break }
                 }
