@@ -33,29 +33,39 @@ extension PlanRunner {
         let flag = RecoveryWatcher.Flag()
         let watcher = RecoveryWatcher(probes: await currentProbeRunner(), recorder: recorder, runbookDone: flag)
         let injectedBox = InstantBox()
-        let instants: RecoveryWatcher.Instants? = try await withDrillGuards {
-            try await recorder.record("phase.started", ["phase": "disaster"])
-            let injected = try await recorder.record("drill.injected", ["wall": .number(Date().timeIntervalSince1970)])
-            await injectedBox.set(injected.mono, wall: Date().timeIntervalSince1970)
-            return try await withThrowingTaskGroup(of: RecoveryWatcher.Instants?.self) { group in
-                group.addTask { try await watcher.watch(watchSpec) }
-                group.addTask {
-                    try await stepRunner.run(plan.disaster, phase: "disaster")
-                    try await recorder.record("phase.started", ["phase": "recovery"])
-                    try await stepRunner.run(plan.recovery, phase: "recovery")
-                    await flag.set()
-                    try await recorder.record("recovery.runbook-done")
-                    try await Task.sleep(for: .seconds(365 * 24 * 3600))
-                    return nil
+        let instants: RecoveryWatcher.Instants?
+        do {
+            instants = try await withDrillGuards {
+                try await recorder.record("phase.started", ["phase": "disaster"])
+                let wall = Date().timeIntervalSince1970
+                let injected = try await recorder.record("drill.injected", ["wall": .number(wall)])
+                // The disaster time the RPO is measured from is the event's own time, the instant a reader of the
+                // journal sees: not a second clock reading taken after the fsync.
+                await injectedBox.set(injected.mono, wall: JournalClock.microseconds(rfc3339: injected.time).map { Double($0) / 1e6 } ?? wall)
+                return try await withThrowingTaskGroup(of: RecoveryWatcher.Instants?.self) { group in
+                    group.addTask { try await watcher.watch(watchSpec) }
+                    group.addTask {
+                        try await stepRunner.run(plan.disaster, phase: "disaster")
+                        try await recorder.record("phase.started", ["phase": "recovery"])
+                        try await stepRunner.run(plan.recovery, phase: "recovery")
+                        await flag.set()
+                        try await recorder.record("recovery.runbook-done")
+                        try await Task.sleep(for: .seconds(365 * 24 * 3600))
+                        return nil
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: deadline)
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    let first = try await group.next() ?? nil
+                    return first
                 }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                let first = try await group.next() ?? nil
-                return first
             }
+        } catch {
+            // A breach, a limit or Ctrl-C: the markers must stop too, or they go on being written through failback.
+            _ = await heartbeat?.stop()
+            throw error
         }
         let injectedMono = await injectedBox.mono ?? 0
         var missed: [String] = []
