@@ -99,6 +99,7 @@ import Testing
           standby: host=127.0.0.1 port=5433
           primary-data: /srv/primary
           standby-data: /srv/standby
+          heartbeat: host=127.0.0.1 port=5432
         steady-state:
           - name: walsender-pid
             postgres: { dsn: "${primary}", query: "SELECT pid FROM pg_stat_replication WHERE state = 'streaming'" }
@@ -106,7 +107,7 @@ import Testing
             attempts: 20     # also the check after the run, when the primary is gone for good
             every: 250ms
         heartbeat:
-          postgres: { dsn: "${primary}", every: 100ms }
+          postgres: { dsn: "${heartbeat}", every: 100ms }
         disaster:
           - name: cut-replication
             process.kill: { pid: "${steps.walsender-pid.value}", signal: STOP }
@@ -123,15 +124,19 @@ import Testing
           postgres: { dsn: "${standby}", query: "SELECT 1 WHERE NOT pg_is_in_recovery()" }
           expect: { value: 1 }
           every: 100ms
-          consecutive: 3
+          consecutive: 5
           timeout: 1m
         rpo:
           heartbeat: { dsn: "${standby}" }
         """
 
+    /// Twice: the heartbeat written to the primary's own address, then through a multi-host DSN with
+    /// `target_session_attrs=read-write` that follows the primary, so markers written after the promotion survive
+    /// while the ones written during the cut are lost.
     @Test func heartbeatRPOMatchesHowLongReplicationWasCut() async throws {
         var errors: [String] = []
         for attempt in 1...2 {
+            let followsThePrimary = attempt == 2
             let primary = try await PostgresFixture.start()
             defer { primary.stop() }
             let standby = try await primary.makeStandby()
@@ -143,6 +148,10 @@ import Testing
                 "standby": DrillHarness.dsn(standby),
                 "primary-data": primary.dataDirectory.path,
                 "standby-data": standby.dataDirectory.path,
+                "heartbeat": followsThePrimary
+                    ? "host=127.0.0.1,127.0.0.1 port=\(primary.port),\(standby.port) user=\(primary.user) dbname=postgres "
+                        + "sslmode=disable connect_timeout=10 target_session_attrs=read-write"
+                    : DrillHarness.dsn(primary),
             ], password: primary.password, timeout: .seconds(120))
             #expect(run.status == 0, "\(run.account)")
 
@@ -157,12 +166,18 @@ import Testing
 
             let rpo = try #require(run.first("rpo.measured"), "\(run.account)")
             let measured = try #require(rpo.data["seconds"]?.doubleValue, "\(rpo.data)")
-            let lost = try #require(rpo.data["detail"]?["markers-lost"]?.doubleValue)
+            let detail = try #require(rpo.data["detail"])
+            let lost = try #require(detail["markers-lost"]?.doubleValue)
             let error = measured - length
-            errors.append("\(Int((error * 1000).rounded()))ms (L \(Int((length * 1000).rounded()))±\(Int((bracket * 500).rounded()))ms, RPO \(Int((measured * 1000).rounded()))ms, \(Int(lost)) markers lost)")
+            errors.append("\(followsThePrimary ? "following DSN" : "primary DSN"): \(Int((error * 1000).rounded()))ms (L \(Int((length * 1000).rounded()))±\(Int((bracket * 500).rounded()))ms, RPO \(Int((measured * 1000).rounded()))ms, \(Int(lost)) markers lost)")
             #expect(abs(error) <= Self.every + 0.05, "attempt \(attempt): RPO \(measured)s, cut \(length)s, error \(error)s")
             // About one marker per 100ms of the cut was acknowledged by the primary and never reached the standby.
             #expect(lost >= 12 && lost <= 17, "\(lost) markers lost in a \(length)s cut")
+            if followsThePrimary {
+                let newestSurviving = try #require(detail["newest-surviving-seq"]?.doubleValue, "\(detail)")
+                let newestLost = try #require(detail["newest-lost-seq"]?.doubleValue, "\(detail)")
+                #expect(newestSurviving > newestLost, "markers written to the promoted standby survive: \(detail)")
+            }
         }
         print("RPO error against the cut length (measured − L), 2 runs: " + errors.joined(separator: "; "))
     }
