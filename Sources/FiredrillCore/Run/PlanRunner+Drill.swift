@@ -31,31 +31,41 @@ extension PlanRunner {
         executionSpec.timeout = min(ProbeRunner.defaultTimeout(recovered.call.key), max(recovered.every * 4, .seconds(1)))
         let watchSpec = executionSpec
         let flag = RecoveryWatcher.Flag()
-        let watcher = RecoveryWatcher(probes: probeRunner, recorder: recorder, runbookDone: flag)
+        let watcher = RecoveryWatcher(probes: await currentProbeRunner(), recorder: recorder, runbookDone: flag)
         let injectedBox = InstantBox()
-        let instants: RecoveryWatcher.Instants? = try await withDrillGuards {
-            try await recorder.record("phase.started", ["phase": "disaster"])
-            let injected = try await recorder.record("drill.injected", ["wall": .number(Date().timeIntervalSince1970)])
-            await injectedBox.set(injected.mono, wall: Date().timeIntervalSince1970)
-            return try await withThrowingTaskGroup(of: RecoveryWatcher.Instants?.self) { group in
-                group.addTask { try await watcher.watch(watchSpec) }
-                group.addTask {
-                    try await stepRunner.run(plan.disaster, phase: "disaster")
-                    try await recorder.record("phase.started", ["phase": "recovery"])
-                    try await stepRunner.run(plan.recovery, phase: "recovery")
-                    await flag.set()
-                    try await recorder.record("recovery.runbook-done")
-                    try await Task.sleep(for: .seconds(365 * 24 * 3600))
-                    return nil
+        let instants: RecoveryWatcher.Instants?
+        do {
+            instants = try await withDrillGuards {
+                try await recorder.record("phase.started", ["phase": "disaster"])
+                let wall = Date().timeIntervalSince1970
+                let injected = try await recorder.record("drill.injected", ["wall": .number(wall)])
+                // The disaster time the RPO is measured from is the event's own time, the instant a reader of the
+                // journal sees: not a second clock reading taken after the fsync.
+                await injectedBox.set(injected.mono, wall: JournalClock.microseconds(rfc3339: injected.time).map { Double($0) / 1e6 } ?? wall)
+                return try await withThrowingTaskGroup(of: RecoveryWatcher.Instants?.self) { group in
+                    group.addTask { try await watcher.watch(watchSpec) }
+                    group.addTask {
+                        try await stepRunner.run(plan.disaster, phase: "disaster")
+                        try await recorder.record("phase.started", ["phase": "recovery"])
+                        try await stepRunner.run(plan.recovery, phase: "recovery")
+                        await flag.set()
+                        try await recorder.record("recovery.runbook-done")
+                        try await Task.sleep(for: .seconds(365 * 24 * 3600))
+                        return nil
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: deadline)
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    let first = try await group.next() ?? nil
+                    return first
                 }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                let first = try await group.next() ?? nil
-                return first
             }
+        } catch {
+            // A breach, a limit or Ctrl-C: the markers must stop too, or they go on being written through failback.
+            _ = await heartbeat?.stop()
+            throw error
         }
         let injectedMono = await injectedBox.mono ?? 0
         var missed: [String] = []
@@ -113,8 +123,9 @@ extension PlanRunner {
 
         if !plan.verify.isEmpty {
             try await recorder.record("phase.started", ["phase": "verify"])
+            let verifier = await currentProbeRunner()
             for spec in plan.verify {
-                let result = try await probeRunner.run(spec, role: "verify") { r in
+                let result = try await verifier.run(spec, role: "verify") { r in
                     var data = r.json
                     if case .object(var o) = data { o["role"] = "verify"; data = .object(o) }
                     await recorder.note("probe.result", step: spec.name, data)
@@ -126,6 +137,17 @@ extension PlanRunner {
             return MainOutcome(ending: .passed, reason: "recovered within the objectives", injected: true)
         }
         return MainOutcome(ending: .deviated, reason: missed.joined(separator: "; "), injected: true)
+    }
+
+    /// A probe runner whose references see what the run recorded so far, so `recovered` and `verify` can compare with
+    /// the baseline (`expect: { value: ">= ${steps.baseline-count.value}" }`). `probeRunner` resolves with the
+    /// resolver made before the run, which has no step results.
+    func currentProbeRunner() async -> ProbeRunner {
+        let steps = stepRunner
+        let secrets = resolver.secretValues
+        return ProbeRunner(drivers: drivers, resolver: await steps.currentResolver()) { name, timeout in
+            steps.makeContext(name, timeout: timeout, secrets: secrets)
+        }
     }
 
     /// Guards and `limits.duration` around the disaster and recovery.
@@ -145,12 +167,31 @@ extension PlanRunner {
     }
 
     /// Failback after a drill (also after an abort), then the steady state as its verification.
+    ///
+    /// Failback is a runbook whose steps depend on each other, so the first failed step (without `on-error:
+    /// continue`) stops it: the steps after it are journaled as skipped. Going on could do harm; after a failed
+    /// `pg_rewind`, "start the old primary" would start it as a second primary.
     func runFailback() async -> Int {
         await recorder.note("phase.started", ["phase": "failback"])
         var failed = 0
-        for step in plan.failback {
+        for (index, step) in plan.failback.enumerated() {
             await control.started(step.name)
-            do { try await stepRunner.run(step, phase: "failback") } catch { failed += 1 }
+            do {
+                try await stepRunner.run(step, phase: "failback")
+            } catch {
+                if !step.continueOnError {
+                    failed += 1
+                    await control.finished(step.name)
+                    let skipped = plan.failback.dropFirst(index + 1).map(\.name)
+                    if !skipped.isEmpty {
+                        await recorder.note("failback.stopped", step: step.name, [
+                            "skipped": .array(skipped.map { .string($0) }),
+                            "reason": .string("\(step.name) failed; finish the failback by hand from here"),
+                        ])
+                    }
+                    break
+                }
+            }
             await control.finished(step.name)
         }
         if !plan.steadyState.isEmpty {

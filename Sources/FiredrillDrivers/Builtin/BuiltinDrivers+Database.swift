@@ -2,7 +2,9 @@ import FiredrillCore
 
 extension BuiltinDrivers {
     /// PostgreSQL, Prometheus and traffic probes.
-    static let databaseProbes: [String: any ProbeDriver] = [:]
+    static let databaseProbes: [String: any ProbeDriver] = [
+        "postgres": PostgresProbeDriver(),
+    ]
     /// `flood.postgres`.
     static let databaseSteps: [String: any StepDriver] = [:]
     static let databaseUndos: [String: any UndoDriver] = [:]

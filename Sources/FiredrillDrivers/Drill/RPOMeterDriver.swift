@@ -2,8 +2,9 @@ import FiredrillCore
 import Foundation
 
 /// Measures RPO after recovery in the three `rpo:` modes:
-/// - `heartbeat`: newest acknowledged marker − newest surviving marker (runner clock for both), and how many
-///   acknowledged markers were lost;
+/// - `heartbeat`: for the acknowledged markers that were lost, how much older the newest surviving marker before
+///   them is (runner clock for both); with nothing written after recovery this is newest acknowledged − newest
+///   surviving. Also how many acknowledged markers were lost;
 /// - `query`: disaster time − the timestamp the plan's query returns from the recovered data;
 /// - `backup`: disaster time − the newest backup's stop time (`pgbackrest info --output=json`, or a manifest file).
 public struct RPOMeterDriver: RPOMeter {
@@ -48,6 +49,13 @@ public struct RPOMeterDriver: RPOMeter {
         }
     }
 
+    /// The loss window of the heartbeat: for each acknowledged marker that did not survive, its time minus the time
+    /// of the newest marker before it that did (or the first acknowledged one); the RPO is the largest.
+    ///
+    /// Comparing only the newest acknowledged with the newest surviving marker is not enough: a heartbeat written
+    /// through an address that follows the primary (a writer endpoint, a multi-host DSN with
+    /// `target_session_attrs=read-write`) goes on writing to the new primary after recovery, so the newest marker
+    /// survives even when the ones written just before the disaster were lost.
     func heartbeatRPO(dsn: String, table: String, stats: HeartbeatStats?, runID: String, context: DriverContext) async throws -> RPOMeasurement {
         guard let stats, let newestAcked = stats.newestAcknowledgedAt, let newestSeq = stats.newestAcknowledgedSeq else {
             throw DriverError("rpo", "no heartbeat marker was acknowledged before the disaster")
@@ -56,28 +64,59 @@ public struct RPOMeterDriver: RPOMeter {
         defer { Task { await connection.close() } }
         let result: PGQueryResult
         do {
-            result = try await connection.query("SELECT max(seq)::text, max(written_at)::text FROM \(table) WHERE run_id = $1", [runID])
+            result = try await connection.query("SELECT seq::text FROM \(table) WHERE run_id = $1", [runID])
         } catch {
             throw DriverError("rpo", "cannot read \(table): \(context.mask(String(describing: error)))")
         }
-        let survivingSeq = result.rows.first?[0].flatMap { Int($0) }
-        let survivingAt = result.rows.first?[1].flatMap { Double($0) }
-        let lost = stats.acknowledgedMarkers.filter { $0.seq > (survivingSeq ?? 0) }.count
-        let firstAcked = stats.acknowledgedMarkers.first?.at ?? newestAcked
-        let seconds = max(0, newestAcked - (survivingAt ?? firstAcked))
+        let surviving = Set(result.rows.compactMap { $0.first.flatMap { $0 }.flatMap { Int($0) } })
+        let window = Self.lossWindow(acknowledged: stats.acknowledgedMarkers, surviving: surviving)
+        let newestSurviving = stats.acknowledgedMarkers.last { surviving.contains($0.seq) }
         var detail: [String: JSONValue] = [
             "newest-acknowledged-seq": .number(Double(newestSeq)), "newest-acknowledged-at": .number(newestAcked),
-            "markers-acknowledged": .number(Double(stats.acknowledged)), "markers-lost": .number(Double(lost)),
+            "markers-acknowledged": .number(Double(stats.acknowledged)), "markers-lost": .number(Double(window.lost)),
+            "markers-surviving": .number(Double(surviving.count)),
         ]
-        if let survivingSeq, let survivingAt {
-            detail["newest-surviving-seq"] = .number(Double(survivingSeq))
-            detail["newest-surviving-at"] = .number(survivingAt)
+        if let newestSurviving {
+            detail["newest-surviving-seq"] = .number(Double(newestSurviving.seq))
+            detail["newest-surviving-at"] = .number(newestSurviving.at)
         } else {
             detail["note"] = "no marker survived: the figure is a lower bound (newest acknowledged − first acknowledged)"
         }
-        let summary = survivingSeq.map { "newest acknowledged marker #\(newestSeq), newest surviving #\($0); \(lost) acknowledged marker(s) lost" }
-            ?? "no marker survived; \(lost) acknowledged marker(s) lost"
-        return RPOMeasurement(mode: "heartbeat", seconds: seconds, summary: summary, detail: .object(detail))
+        if let lost = window.newestLost { detail["newest-lost-seq"] = .number(Double(lost.seq)) }
+        let summary: String
+        if let lost = window.newestLost {
+            summary = "\(window.lost) acknowledged marker(s) lost, the newest #\(lost.seq); "
+                + (window.before.map { "the newest surviving before the loss #\($0.seq)" } ?? "none before the loss survived")
+        } else {
+            summary = "newest acknowledged marker #\(newestSeq) survived; no acknowledged marker lost"
+        }
+        return RPOMeasurement(mode: "heartbeat", seconds: window.seconds, summary: summary, detail: .object(detail))
+    }
+
+    /// The largest gap between a lost acknowledged marker and the newest surviving marker before it; the number of
+    /// lost markers, the newest of them, and the surviving marker that starts the largest gap.
+    static func lossWindow(acknowledged: [HeartbeatStats.Marker], surviving: Set<Int>)
+        -> (seconds: Double, lost: Int, newestLost: HeartbeatStats.Marker?, before: HeartbeatStats.Marker?) {
+        var lastSurviving: HeartbeatStats.Marker?
+        var worst = 0.0
+        var lost = 0
+        var newestLost: HeartbeatStats.Marker?
+        var before: HeartbeatStats.Marker?
+        let origin = acknowledged.first?.at ?? 0
+        for marker in acknowledged.sorted(by: { $0.seq < $1.seq }) {
+            if surviving.contains(marker.seq) {
+                lastSurviving = marker
+                continue
+            }
+            lost += 1
+            newestLost = marker
+            let window = marker.at - (lastSurviving?.at ?? origin)
+            if window >= worst {
+                worst = window
+                before = lastSurviving
+            }
+        }
+        return (max(0, worst), lost, newestLost, before)
     }
 
     func connect(_ dsn: String, _ context: DriverContext) async throws -> PGConnection {

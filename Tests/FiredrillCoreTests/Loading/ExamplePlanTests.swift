@@ -35,6 +35,8 @@ import Testing
         "drills/rds-failover.yaml": Facts(kind: .drill, steps: [1, 0, 0, 0], steadyState: 3, rto: .seconds(300), rpo: .seconds(1)),
         "drills/region-failover.yaml": Facts(kind: .drill, steps: [1, 2, 2, 0], steadyState: 2, rto: .seconds(3600), rpo: .seconds(300)),
         "drills/local-sandbox-outage.yaml": Facts(kind: .drill, steps: [2, 1, 0, 1], steadyState: 1, rto: .seconds(30)),
+        "drills/local-postgres-failover.yaml": Facts(kind: .drill, steps: [1, 1, 4, 0], steadyState: 2, rto: .seconds(30), rpo: .seconds(1)),
+        "drills/local-postgres-backup-restore.yaml": Facts(kind: .drill, steps: [2, 3, 0, 1], steadyState: 5, rto: .seconds(300), rpo: .seconds(3600)),
     ]
 
     static func planFiles() -> [String] {
@@ -76,13 +78,28 @@ import Testing
     }
 
     @Test func localDemosTargetOnlyTheSandboxOnLoopback() throws {
-        for relative in Self.planFiles() where relative.contains("/local-") {
+        for relative in Self.planFiles() where relative.contains("/local-") && !relative.contains("/local-postgres-") {
             let plan = try #require(PlanLoader.load(path: Self.repositoryRoot.appendingPathComponent(relative).path).plan)
             #expect(plan.environment == "local")
             #expect(plan.vars.first { $0.name == "port" }?.value == "18080")
             #expect(plan.text.contains("127.0.0.1:${port}"))
             #expect(plan.text.contains("sandbox-worker --port ${port} "), "only this sandbox's workers are targeted")
             #expect(plan.text.contains("${state-dir}/supervisor.pid"))
+        }
+    }
+
+    /// The local PostgreSQL drills run on any machine with PostgreSQL: what differs between machines is a var.
+    @Test func localPostgresDrillsKeepMachineSpecificsInVars() throws {
+        let relatives = Self.planFiles().filter { $0.contains("/local-postgres-") }
+        #expect(relatives.count == 2)
+        for relative in relatives {
+            let plan = try #require(PlanLoader.load(path: Self.repositoryRoot.appendingPathComponent(relative).path).plan)
+            #expect(plan.environment == "local")
+            #expect(plan.vars.contains { $0.name == "pg-bin" })
+            let dsns = plan.vars.filter { ["dsn", "primary", "standby"].contains($0.name) }
+            #expect(!dsns.isEmpty && dsns.allSatisfy { $0.value.contains("host=127.0.0.1 ") }, "\(relative) connects over loopback")
+            #expect(!plan.text.contains("[pg_ctl") && !plan.text.contains("[pg_rewind") && !plan.text.contains("[pg_basebackup"),
+                    "\(relative) runs PostgreSQL programs from ${pg-bin}")
         }
     }
 
