@@ -176,23 +176,23 @@ extension PlanRunner {
         var failed = 0
         for (index, step) in plan.failback.enumerated() {
             await control.started(step.name)
+            var stops = false
             do {
                 try await stepRunner.run(step, phase: "failback")
             } catch {
-                if !step.continueOnError {
-                    failed += 1
-                    await control.finished(step.name)
-                    let skipped = plan.failback.dropFirst(index + 1).map(\.name)
-                    if !skipped.isEmpty {
-                        await recorder.note("failback.stopped", step: step.name, [
-                            "skipped": .array(skipped.map { .string($0) }),
-                            "reason": .string("\(step.name) failed; finish the failback by hand from here"),
-                        ])
-                    }
-                    break
-                }
+                stops = !step.continueOnError
             }
             await control.finished(step.name)
+            guard stops else { continue }
+            failed += 1
+            let skipped = plan.failback.dropFirst(index + 1).map(\.name)
+            if !skipped.isEmpty {
+                await recorder.note("failback.stopped", step: step.name, [
+                    "skipped": .array(skipped.map { .string($0) }),
+                    "reason": .string("\(step.name) failed; finish the failback by hand from here"),
+                ])
+            }
+            break
         }
         if !plan.steadyState.isEmpty {
             let failures = (try? await steadyState(label: "after-failback")) ?? ["check did not complete"]

@@ -102,8 +102,9 @@ public struct RPOMeterDriver: RPOMeter {
         var lost = 0
         var newestLost: HeartbeatStats.Marker?
         var before: HeartbeatStats.Marker?
-        let origin = acknowledged.first?.at ?? 0
-        for marker in acknowledged.sorted(by: { $0.seq < $1.seq }) {
+        let ordered = acknowledged.sorted { $0.seq < $1.seq }
+        let origin = ordered.first?.at ?? 0
+        for marker in ordered {
             if surviving.contains(marker.seq) {
                 lastSurviving = marker
                 continue
