@@ -116,7 +116,7 @@ public struct PlanRunner: Sendable {
     func steadyState(label: String) async throws -> [String] {
         var failures: [String] = []
         for spec in plan.steadyState {
-            let result = try await probeRunner.run(spec) { r in
+            let result = try await currentProbeRunner().run(spec) { r in
                 var data = r.json
                 if case .object(var o) = data { o["role"] = .string("steady-state-\(label)"); data = .object(o) }
                 await recorder.note("probe.result", step: spec.name, data)
@@ -132,7 +132,7 @@ public struct PlanRunner: Sendable {
 
     /// Runs `body` while every guard watches; the first breach, a limit, or a failure cancels the rest.
     func runUnderGuards(_ body: @escaping @Sendable () async throws -> Void) async throws {
-        let watcher = GuardWatcher(probes: probeRunner, recorder: recorder)
+        let watcher = GuardWatcher(probes: await currentProbeRunner(), recorder: recorder)
         let limit = plan.limits.duration
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
