@@ -30,7 +30,7 @@ demo: deps-demo release
 ## test: everything, real servers included.
 test: deps-test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --no-parallel
+	SWIFT=$(SWIFT) scripts/run-tests.sh
 
 bench: deps-test release
 	@echo "see bench/README.md: each bench/*.sh prints its figures"

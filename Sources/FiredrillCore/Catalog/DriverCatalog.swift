@@ -12,6 +12,12 @@ public enum DriverCatalog {
 
     public static func spec(_ key: String) -> DriverSpec? { byKey[key] }
 
+    /// The driver's default timeout, or nil when it has none (`none`: bounded by `limits.duration`) or is unknown.
+    public static func defaultTimeout(_ key: String) -> Duration? {
+        guard let text = byKey[key]?.defaultTimeout, text != "none" else { return nil }
+        return try? DurationSyntax.parse(text)
+    }
+
     /// Every key usable in the given role.
     public static func keys(for role: DriverRole) -> [String] {
         all.filter { $0.role.contains(role) }.map(\.key)

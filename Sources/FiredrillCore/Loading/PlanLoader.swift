@@ -53,10 +53,6 @@ public struct PlanLoader {
         diagnostics.append(Diagnostic(.error, at: at, message, hint: hint, length: length))
     }
 
-    mutating func warning(_ at: SourceLocation, _ message: String, hint: String? = nil) {
-        diagnostics.append(Diagnostic(.warning, at: at, message, hint: hint))
-    }
-
     mutating func build(_ root: PlanNode, text: String) -> Plan {
         guard let entries = root.entries else {
             error(root.location, "a plan is a map of keys (apiVersion, kind, name…), but this is \(root.kindName)")

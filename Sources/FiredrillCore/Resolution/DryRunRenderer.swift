@@ -158,8 +158,7 @@ public struct DryRunRenderer: Sendable {
     }
 
     private func defaultTimeout(_ key: String) -> Duration {
-        guard let text = DriverCatalog.spec(key)?.defaultTimeout, text != "none" else { return plan.limits.duration }
-        return (try? DurationSyntax.parse(text)) ?? plan.limits.duration
+        DriverCatalog.defaultTimeout(key) ?? plan.limits.duration
     }
 
     /// Quotes an argument for display only, so a reader can see its exact boundaries. Nothing is ever run

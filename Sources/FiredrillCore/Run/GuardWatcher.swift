@@ -18,12 +18,7 @@ public struct GuardWatcher: Sendable {
             try Task.checkCancellation()
             let result = await probes.once(spec, role: "guard")
             try Task.checkCancellation()
-            var data = result.json
-            if case .object(var o) = data {
-                o["role"] = "guard"
-                data = .object(o)
-            }
-            try await recorder.record("probe.result", step: spec.name, data)
+            try await recorder.record("probe.result", step: spec.name, result.json(role: "guard"))
             if result.passed {
                 failures = 0
             } else {

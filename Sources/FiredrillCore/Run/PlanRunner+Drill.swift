@@ -126,9 +126,7 @@ extension PlanRunner {
             let verifier = await currentProbeRunner()
             for spec in plan.verify {
                 let result = try await verifier.run(spec, role: "verify") { r in
-                    var data = r.json
-                    if case .object(var o) = data { o["role"] = "verify"; data = .object(o) }
-                    await recorder.note("probe.result", step: spec.name, data)
+                    await recorder.note("probe.result", step: spec.name, r.json(role: "verify"))
                 }
                 if !result.passed { missed.append("verify \(spec.name): \(result.message)") }
             }
@@ -137,17 +135,6 @@ extension PlanRunner {
             return MainOutcome(ending: .passed, reason: "recovered within the objectives", injected: true)
         }
         return MainOutcome(ending: .deviated, reason: missed.joined(separator: "; "), injected: true)
-    }
-
-    /// A probe runner whose references see what the run recorded so far, so `recovered` and `verify` can compare with
-    /// the baseline (`expect: { value: ">= ${steps.baseline-count.value}" }`). `probeRunner` resolves with the
-    /// resolver made before the run, which has no step results.
-    func currentProbeRunner() async -> ProbeRunner {
-        let steps = stepRunner
-        let secrets = resolver.secretValues
-        return ProbeRunner(drivers: drivers, resolver: await steps.currentResolver()) { name, timeout in
-            steps.makeContext(name, timeout: timeout, secrets: secrets)
-        }
     }
 
     /// Guards and `limits.duration` around the disaster and recovery.

@@ -29,10 +29,12 @@ public struct PlanRunner: Sendable {
                    maxTargets: plan.limits.maxTargets, runLimit: plan.limits.duration)
     }
 
-    var probeRunner: ProbeRunner {
+    /// A probe runner whose references see what the run recorded so far, so probes can compare with the baseline
+    /// (`expect: { value: ">= ${steps.baseline-count.value}" }`).
+    func currentProbeRunner() async -> ProbeRunner {
         let steps = stepRunner
         let secrets = resolver.secretValues
-        return ProbeRunner(drivers: drivers, resolver: resolver) { name, timeout in
+        return ProbeRunner(drivers: drivers, resolver: await steps.currentResolver()) { name, timeout in
             steps.makeContext(name, timeout: timeout, secrets: secrets)
         }
     }
@@ -117,9 +119,7 @@ public struct PlanRunner: Sendable {
         var failures: [String] = []
         for spec in plan.steadyState {
             let result = try await currentProbeRunner().run(spec) { r in
-                var data = r.json
-                if case .object(var o) = data { o["role"] = .string("steady-state-\(label)"); data = .object(o) }
-                await recorder.note("probe.result", step: spec.name, data)
+                await recorder.note("probe.result", step: spec.name, r.json(role: "steady-state-\(label)"))
             }
             if !result.passed { failures.append("\(spec.name): \(result.message)") }
             // The baseline's observations are readable later as ${steps.NAME.FIELD} (e.g. a row count to verify).

@@ -20,13 +20,15 @@ public struct ProbeResult: Sendable {
         self.duration = duration
     }
 
-    public var json: JSONValue {
+    /// The result as journal data; `role` says what the execution was for (`guard`, `recovered`…).
+    public func json(role: String? = nil) -> JSONValue {
         var o: [String: JSONValue] = [
             "probe": .string(probe), "passed": .bool(passed), "message": .string(message),
             "attempts": .number(Double(attempts)), "seconds": .number(duration.seconds),
         ]
         if let observed { o["observed"] = observed }
         if let expected { o["expected"] = .string(expected) }
+        if let role { o["role"] = .string(role) }
         return .object(o)
     }
 }

@@ -90,7 +90,6 @@ public struct ProbeRunner: Sendable {
     }
 
     public static func defaultTimeout(_ key: String) -> Duration {
-        guard let text = DriverCatalog.spec(key)?.defaultTimeout, let d = try? DurationSyntax.parse(text) else { return .seconds(30) }
-        return d
+        DriverCatalog.defaultTimeout(key) ?? .seconds(30)
     }
 }

@@ -32,9 +32,7 @@ public struct RecoveryWatcher: Sendable {
         while true {
             try Task.checkCancellation()
             let result = await probes.once(spec, role: "recovered")
-            var data = result.json
-            if case .object(var o) = data { o["role"] = "recovered"; data = .object(o) }
-            let event = try await recorder.record("probe.result", step: spec.name, data)
+            let event = try await recorder.record("probe.result", step: spec.name, result.json(role: "recovered"))
             if result.passed {
                 streak += 1
                 if streak == 1 { streakStart = event.mono }

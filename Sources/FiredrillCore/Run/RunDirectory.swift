@@ -40,9 +40,9 @@ public enum RunDirectory {
     }
 
     /// Earlier runs of `planName` under `root` that still owe undos or rollbacks, with what they owe.
-    public static func unfinishedRuns(under root: String, planName: String) -> [(directory: String, pending: [UndoLedger.Entry], rollbacksDone: Bool)] {
+    public static func unfinishedRuns(under root: String, planName: String) -> [(directory: String, pending: [UndoLedger.Entry])] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
-        var found: [(String, [UndoLedger.Entry], Bool)] = []
+        var found: [(directory: String, pending: [UndoLedger.Entry])] = []
         for name in names.sorted() where name.hasSuffix("-" + planName) || name.contains("-" + planName + "-") {
             let dir = root + "/" + name
             guard let manifest = try? RunManifest.read(from: dir), manifest.planName == planName,
@@ -50,7 +50,7 @@ public enum RunDirectory {
             let pending = pendingUndos(in: contents.events)
             let ended = contents.events.contains { $0.type == "run.ended" || $0.type == "recover.ended" }
             if !pending.isEmpty || !ended {
-                found.append((dir, pending, ended))
+                found.append((dir, pending))
             }
         }
         return found

@@ -90,7 +90,7 @@ public struct StepRunner: Sendable {
             guard let driver = drivers.step(call.key) else {
                 throw DriverError(call.key, "this build has no driver for `\(call.key)` yet")
             }
-            let timeout = step.timeout ?? Self.defaultTimeout(call.key) ?? runLimit
+            let timeout = step.timeout ?? DriverCatalog.defaultTimeout(call.key) ?? runLimit
             let params = resolver.resolve(call.params)
             let unresolved = resolver.unresolved(in: call.params)
             if !unresolved.isEmpty {
@@ -119,11 +119,6 @@ public struct StepRunner: Sendable {
         var r = baseResolver
         r.stepResults = await results.all
         return r
-    }
-
-    static func defaultTimeout(_ key: String) -> Duration? {
-        guard let text = DriverCatalog.spec(key)?.defaultTimeout, text != "none" else { return nil }
-        return try? DurationSyntax.parse(text)
     }
 
     /// A parameters node as JSON, for the journal.

@@ -9,21 +9,13 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Run only the steady-state probes now and print each result; nothing is injected."
     )
 
-    @Argument(help: "The plan file.")
-    var file: String
-
-    @Option(name: .customLong("var"), help: "Override a var: --var name=value (repeatable).")
-    var vars: [String] = []
+    @OptionGroup var planArguments: PlanArguments
 
     @Flag(help: "Print results as JSON.")
     var json = false
 
     func run() async throws {
-        let loaded = PlanLoader.load(path: file, overrides: try VarOption.parse(vars))
-        guard let plan = loaded.plan else {
-            FileHandle.standardError.write(Data((loaded.rendered() + "\n").utf8))
-            throw ExitStatus.invalid
-        }
+        let (plan, _) = try planArguments.load()
         let resolver: Resolver
         do { resolver = try Resolver.forPlan(plan, readSecrets: true) } catch {
             Console.error("\(error)")
@@ -41,7 +33,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         if json {
-            print(JSONOutput.pretty(JSONValue.object(["holds": .bool(results.allSatisfy(\.passed)), "probes": .array(results.map(\.json))])))
+            print(JSONOutput.pretty(JSONValue.object(["holds": .bool(results.allSatisfy(\.passed)), "probes": .array(results.map { $0.json() })])))
         } else if plan.steadyState.isEmpty {
             print("the plan has no steady-state probes")
         } else {

@@ -10,25 +10,13 @@ struct PlanCommand: AsyncParsableCommand {
         abstract: "Dry-run a plan: print its phases, resolved parameters and the argv each step would run."
     )
 
-    @Argument(help: "The plan file.")
-    var file: String
-
-    @Option(name: .customLong("var"), help: "Override a var: --var name=value (repeatable).")
-    var vars: [String] = []
+    @OptionGroup var planArguments: PlanArguments
 
     @Flag(help: "Do not list targets with read-only calls (kubectl get, aws describe).")
     var offline = false
 
     func run() async throws {
-        let overrides = try VarOption.parse(vars)
-        let result = PlanLoader.load(path: file, overrides: overrides)
-        guard let plan = result.plan else {
-            FileHandle.standardError.write(Data((result.rendered() + "\n").utf8))
-            throw ExitStatus.invalid
-        }
-        if !result.diagnostics.isEmpty {
-            FileHandle.standardError.write(Data((result.rendered() + "\n").utf8))
-        }
+        let (plan, _) = try planArguments.load()
         let resolver = try Resolver.forPlan(plan, readSecrets: false)
         var previews: [String: Result<[String], DryRunRenderer.PreviewError>] = [:]
         if !offline {

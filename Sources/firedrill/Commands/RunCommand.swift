@@ -15,11 +15,7 @@ struct RunCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: "The plan file.")
-    var file: String
-
-    @Option(name: .customLong("var"), help: "Override a var: --var name=value (repeatable).")
-    var vars: [String] = []
+    @OptionGroup var planArguments: PlanArguments
 
     @Option(name: .customLong("report-dir"), help: "Write the run here instead of reports/<UTC time>-<plan>/.")
     var reportDir: String?
@@ -46,14 +42,9 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let overrides = try VarOption.parse(vars)
-        let loaded = PlanLoader.load(path: file, overrides: overrides)
-        guard let plan = loaded.plan else {
-            FileHandle.standardError.write(Data((loaded.rendered() + "\n").utf8))
-            throw ExitStatus.invalid
-        }
+        let (plan, overrides) = try planArguments.load()
         if plan.environment.lowercased() == "production", !allowProduction {
-            Console.error("\(file): environment is production; pass --allow-production to run it")
+            Console.error("\(planArguments.file): environment is production; pass --allow-production to run it")
             throw ExitStatus.invalid
         }
         if !force, reportDir == nil {

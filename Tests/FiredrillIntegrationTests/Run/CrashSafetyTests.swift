@@ -12,11 +12,25 @@ import Testing
         return stat[stat.index(close, offsetBy: 2)]
     }
 
+    /// A real process to pause, recognisable by a unique marker in its command line.
+    static func victim(_ prefix: String) throws -> (process: ChildProcess, marker: String) {
+        let marker = "firedrill-\(prefix)-\(UUID().uuidString.prefix(8))"
+        return (try ChildProcess(["/usr/bin/python3", "-c", "import time\nwhile True: time.sleep(0.05)", marker]), marker)
+    }
+
+    /// Waits (at most 5 s) until `pid` is stopped, i.e. the pause is in effect and its intent journaled.
+    static func waitUntilStopped(_ pid: Int32) async throws -> Bool {
+        for _ in 0..<250 {
+            if state(pid) == "T" { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return state(pid) == "T"
+    }
+
     @Test func sigkilledRunnerLeavesAPauseThatRecoverUndoes() async throws {
         let binary = try FiredrillBinary.path()
         let dir = try TempDirectory.make(prefix: "crash")
-        let marker = "firedrill-crash-\(UUID().uuidString.prefix(8))"
-        let victim = try ChildProcess(["/usr/bin/python3", "-c", "import time\nwhile True: time.sleep(0.05)", marker])
+        let (victim, marker) = try Self.victim("crash")
         defer { victim.signal(SIGKILL) }
         let plan = dir + "/pause.yaml"
         try """
@@ -34,13 +48,7 @@ import Testing
         """.write(toFile: plan, atomically: true, encoding: .utf8)
         let runDir = dir + "/run"
         let runner = try ChildProcess([binary, "run", plan, "--report-dir", runDir, "--quiet"])
-        // Wait until the pause is in effect: the process is stopped and the intent is journaled.
-        var stopped = false
-        for _ in 0..<250 where !stopped {
-            try await Task.sleep(for: .milliseconds(20))
-            stopped = Self.state(victim.pid) == "T"
-        }
-        #expect(stopped, "the victim was never paused")
+        #expect(try await Self.waitUntilStopped(victim.pid), "the victim was never paused")
         runner.signal(SIGKILL)
         _ = await runner.wait(timeout: .seconds(5))
         try await Task.sleep(for: .milliseconds(200))
@@ -68,8 +76,7 @@ import Testing
     @Test func runRefusesWhileAnEarlierRunOwesUndos() async throws {
         let binary = try FiredrillBinary.path()
         let dir = try TempDirectory.make(prefix: "refuse")
-        let marker = "firedrill-refuse-\(UUID().uuidString.prefix(8))"
-        let victim = try ChildProcess(["/usr/bin/python3", "-c", "import time\nwhile True: time.sleep(0.05)", marker])
+        let (victim, marker) = try Self.victim("refuse")
         defer { victim.signal(SIGKILL) }
         let plan = dir + "/pause.yaml"
         try """
@@ -84,7 +91,7 @@ import Testing
         """.write(toFile: plan, atomically: true, encoding: .utf8)
         let reports = dir + "/reports"
         let runner = try ChildProcess([binary, "run", plan, "--reports", reports, "--quiet"])
-        for _ in 0..<250 where Self.state(victim.pid) != "T" { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await Self.waitUntilStopped(victim.pid), "the victim was never paused")
         runner.signal(SIGKILL)
         _ = await runner.wait(timeout: .seconds(5))
 

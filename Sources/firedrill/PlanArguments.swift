@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import FiredrillCore
+
+/// The plan file and `--var` overrides shared by `plan`, `check` and `run`, and the one way they load a plan:
+/// diagnostics on stderr, exit 4 when it is invalid.
+struct PlanArguments: ParsableArguments {
+    @Argument(help: "The plan file.")
+    var file: String
+
+    @Option(name: .customLong("var"), help: "Override a var: --var name=value (repeatable).")
+    var vars: [String] = []
+
+    func load() throws -> (plan: Plan, overrides: [String: String]) {
+        let overrides = try VarOption.parse(vars)
+        let result = PlanLoader.load(path: file, overrides: overrides)
+        if !result.diagnostics.isEmpty {
+            FileHandle.standardError.write(Data((result.rendered() + "\n").utf8))
+        }
+        guard let plan = result.plan else { throw ExitStatus.invalid }
+        return (plan, overrides)
+    }
+}
