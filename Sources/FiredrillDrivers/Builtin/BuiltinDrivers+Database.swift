@@ -6,6 +6,8 @@ extension BuiltinDrivers {
         "postgres": PostgresProbeDriver(),
     ]
     /// `flood.postgres`.
-    static let databaseSteps: [String: any StepDriver] = [:]
+    static let databaseSteps: [String: any StepDriver] = [
+        "flood.postgres": PostgresFloodDriver(),
+    ]
     static let databaseUndos: [String: any UndoDriver] = [:]
 }

@@ -372,7 +372,7 @@ public actor PGConnection {
     }
 
     /// Where a connection string points (`host:port`, from libpq's own parser) and its password, if any.
-    private static func parse(_ conninfo: String) throws(PGError) -> (target: String, password: String?) {
+    static func parse(_ conninfo: String) throws(PGError) -> (target: String, password: String?) {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             let message = error.map { String(cString: $0) } ?? "invalid connection string"
