@@ -65,7 +65,7 @@ extension DriverCatalog {
             fields: ["value", "series"]
         ),
         DriverSpec(
-            "traffic", role: .probe, "A stream of HTTP requests: success ratio and latency percentiles, open-loop at a rate or closed-loop at a concurrency.",
+            "traffic", role: .probe, "A stream of HTTP requests: success ratio and latency percentiles (HdrHistogram), open-loop at a rate (latency from each request's intended send instant) or closed-loop at a concurrency. A guard judges a sliding `window`; without `expect`, at least 99% must succeed.",
             timeout: "10m",
             params: [
                 ParamSpec("url", .url, required: true, "the URL to request"),
@@ -79,7 +79,7 @@ extension DriverCatalog {
                 ParamSpec("success-status", .stringList, default: "[200-399]", "status codes or ranges that count as success"),
             ] + tlsParams,
             rules: [.exactlyOne(["rate", "concurrency"])],
-            fields: ["success", "requests", "errors", "p50", "p95", "p99", "max", "rate"]
+            fields: ["success", "requests", "ok", "errors", "p50", "p95", "p99", "max", "rate", "error-kinds", "statuses"]
         ),
     ]
 

@@ -1,6 +1,14 @@
 /// A probe driver: observes something and reports fields. It must honour Task cancellation promptly.
 public protocol ProbeDriver: Sendable {
     func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation
+    /// Called once when a guard or `recovered` watch that executed this probe ends, however it ends (the task
+    /// may be cancelled): a probe that keeps something running between executions (a traffic stream) stops
+    /// it here. The default does nothing.
+    func release(_ params: PlanNode, context: DriverContext) async
+}
+
+extension ProbeDriver {
+    public func release(_ params: PlanNode, context: DriverContext) async {}
 }
 
 /// A step driver: a fault or an action. A fault that can be undone records its undo through

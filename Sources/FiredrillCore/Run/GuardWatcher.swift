@@ -9,7 +9,18 @@ public struct GuardWatcher: Sendable {
         self.recorder = recorder
     }
 
+    /// Watches until the guard breaches (throws `GuardBreach`) or the task is cancelled; the probe is released
+    /// either way.
     public func watch(_ spec: ProbeSpec) async throws {
+        do {
+            try await loop(spec)
+        } catch {
+            await probes.release(spec, role: "guard")
+            throw error
+        }
+    }
+
+    private func loop(_ spec: ProbeSpec) async throws {
         let clock = ContinuousClock()
         var failures = 0
         if spec.initialDelay > .zero { try await Task.sleep(for: spec.initialDelay) }

@@ -39,6 +39,14 @@ public struct ProbeRunner: Sendable {
         }
     }
 
+    /// Tells the probe's driver that a watch of `spec` in `role` has ended (see `ProbeDriver.release`).
+    public func release(_ spec: ProbeSpec, role: String) async {
+        guard let driver = drivers.probe(spec.call.key) else { return }
+        var probeContext = context(spec.name, spec.timeout ?? Self.defaultTimeout(spec.call.key))
+        probeContext.role = role
+        await driver.release(resolver.resolve(spec.call.params), context: probeContext)
+    }
+
     /// The full steady-state semantics: `initial-delay`, then up to `attempts` executions `every` apart until
     /// `consecutive` passes in a row are seen.
     public func run(_ spec: ProbeSpec, role: String = "steady-state", onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async throws -> ProbeResult {

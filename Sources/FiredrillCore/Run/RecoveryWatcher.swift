@@ -23,7 +23,19 @@ public struct RecoveryWatcher: Sendable {
         public func set() { isSet = true }
     }
 
+    /// Watches until stable (or the task is cancelled); the probe is released either way.
     public func watch(_ spec: ProbeSpec) async throws -> Instants {
+        do {
+            let instants = try await loop(spec)
+            await probes.release(spec, role: "recovered")
+            return instants
+        } catch {
+            await probes.release(spec, role: "recovered")
+            throw error
+        }
+    }
+
+    private func loop(_ spec: ProbeSpec) async throws -> Instants {
         let clock = ContinuousClock()
         var instants = Instants()
         var streak = 0

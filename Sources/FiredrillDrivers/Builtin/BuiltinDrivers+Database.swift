@@ -4,6 +4,7 @@ extension BuiltinDrivers {
     /// PostgreSQL, Prometheus and traffic probes.
     static let databaseProbes: [String: any ProbeDriver] = [
         "postgres": PostgresProbeDriver(),
+        "traffic": TrafficProbeDriver(),
     ]
     /// `flood.postgres`.
     static let databaseSteps: [String: any StepDriver] = [

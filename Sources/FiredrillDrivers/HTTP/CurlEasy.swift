@@ -4,7 +4,8 @@ import Foundation
 /// One reusable libcurl easy handle, driven through a private multi handle so that a transfer
 /// blocked in `poll` can be woken from another thread.
 ///
-/// This is the only file that touches libcurl types.
+/// This file and `CurlLoadLoop.swift` (which drives many of these handles on one shared multi handle for
+/// the traffic probe) are the only ones that touch libcurl types.
 ///
 /// Reuse: between requests the handle is `curl_easy_reset`, which keeps the multi handle's
 /// connection cache and DNS cache, so sequential requests to one host reuse the connection.
@@ -17,11 +18,14 @@ import Foundation
 /// so the handle outlives every wake-up.
 final class CurlEasy: @unchecked Sendable {
     /// `curl_global_init` exactly once per process; Swift runs a static initializer once, thread-safely.
-    private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
+    static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
 
-    private let easy: UnsafeMutableRawPointer
+    /// The easy handle; `CurlLoadLoop` adds it to its own multi handle after `prepareForLoad`.
+    let easy: UnsafeMutableRawPointer
     private let multi: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The header list of a `prepareForLoad` configuration, which must live as long as the handle uses it.
+    private var loadHeaders: UnsafeMutablePointer<curl_slist>?
 
     /// `nil` when libcurl cannot be initialised or allocate a handle.
     init?() {
@@ -39,7 +43,24 @@ final class CurlEasy: @unchecked Sendable {
     deinit {
         curl_multi_cleanup(multi)
         curl_easy_cleanup(easy)
+        curl_slist_free_all(loadHeaders)
         errorBuffer.deallocate()
+    }
+
+    /// Configures the handle for `request` with the body thrown away and no header or progress callbacks: the
+    /// cheapest transfer that still yields a status, for `CurlLoadLoop`. The configuration stays until the next
+    /// `prepareForLoad` or `perform`, so the same request can be sent again and again.
+    func prepareForLoad(_ request: HTTPRequest) -> HTTPError? {
+        curl_easy_reset(easy)
+        errorBuffer[0] = 0
+        curl_slist_free_all(loadHeaders)
+        loadHeaders = nil
+        return configure(request, context: nil, headerList: &loadHeaders)
+    }
+
+    /// The outcome of the last transfer, given the result code libcurl reported for it: the status, or the error.
+    func loadOutcome(_ code: CURLcode, request: HTTPRequest) -> Result<Int, HTTPError> {
+        code == CURLE_OK ? .success(infoLong(CURLINFO_RESPONSE_CODE)) : .failure(error(for: code, request: request))
     }
 
     /// Interrupts a `perform` that is waiting for the network. Callable from any thread.
@@ -80,10 +101,11 @@ final class CurlEasy: @unchecked Sendable {
 
     // MARK: - Configuration
 
-    /// Applies every option for `request`; returns the error when libcurl refuses one.
+    /// Applies every option for `request`; returns the error when libcurl refuses one. Without a `context`, the
+    /// body is discarded and neither headers nor progress are reported.
     private func configure(
         _ request: HTTPRequest,
-        context: UnsafeMutableRawPointer,
+        context: UnsafeMutableRawPointer?,
         headerList: inout UnsafeMutablePointer<curl_slist>?
     ) -> HTTPError? {
         var firstFailure = CURLE_OK
@@ -133,6 +155,11 @@ final class CurlEasy: @unchecked Sendable {
         }
         if let headerList { check(fd_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)) }
 
+        guard let context else {
+            check(fd_curl_setopt_write(easy, CURLOPT_WRITEFUNCTION) { _, size, count, _ in size * count })
+            guard firstFailure == CURLE_OK else { return error(for: firstFailure, request: request) }
+            return nil
+        }
         check(fd_curl_setopt_write(easy, CURLOPT_WRITEFUNCTION) { data, size, count, userData in
             let context = Unmanaged<TransferContext>.fromOpaque(userData!).takeUnretainedValue()
             let length = size * count

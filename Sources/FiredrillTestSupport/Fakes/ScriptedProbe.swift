@@ -1,9 +1,10 @@
 import FiredrillCore
 import Synchronization
 
-/// A probe whose verdict the test flips at will; counts its executions.
+/// A probe whose verdict the test flips at will; counts its executions and remembers the roles it was released in.
 public final class ScriptedProbe: ProbeDriver, Sendable {
     private let state = Mutex((passing: true, executions: 0, delay: Duration.zero))
+    private let released = Mutex<[String]>([])
 
     public init(passing: Bool = true) {
         state.withLock { $0.passing = passing }
@@ -13,6 +14,12 @@ public final class ScriptedProbe: ProbeDriver, Sendable {
     /// Makes each execution take this long (cancellable).
     public func set(delay: Duration) { state.withLock { $0.delay = delay } }
     public var executions: Int { state.withLock { $0.executions } }
+    /// `role` of each `release` call, in order.
+    public var releases: [String] { released.withLock { $0 } }
+
+    public func release(_ params: PlanNode, context: DriverContext) async {
+        released.withLock { $0.append(context.role) }
+    }
 
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
         let (passing, delay) = state.withLock { s -> (Bool, Duration) in

@@ -75,6 +75,7 @@ import Testing
         #expect(summary.recoveredAfterRollback == true)
         #expect(rig.steps.names == ["inject", "rollback-one", "rollback-two"])
         #expect(summary.events.last?.type == "run.ended")
+        #expect(rig.probe.releases == ["guard"], "the guard's watch ended once when the method ended")
     }
 
     @Test func guardBreachPreemptsWaitAndRollsBack() async throws {
@@ -94,6 +95,7 @@ import Testing
         let hold = try #require(summary.events.last { $0.type == "step.ended" && $0.step == "hold" })
         #expect(hold.data["status"] == .string("cancelled"))
         #expect(rig.steps.names == ["inject", "rollback-one", "rollback-two"])
+        #expect(rig.probe.releases == ["guard"], "a breached guard is released too")
     }
 
     @Test func tolerateAllowsConsecutiveFailures() async throws {
