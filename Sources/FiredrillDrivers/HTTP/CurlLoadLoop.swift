@@ -92,6 +92,7 @@ final class CurlLoadLoop {
             var running: Int32 = 0
             guard curl_multi_perform(multi, &running) == CURLM_OK else { break }
             var queued: Int32 = 0
+            var finishedAny = false
             while let message = curl_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
                       let entry = active.removeValue(forKey: handle) else { continue }
@@ -103,7 +104,10 @@ final class CurlLoadLoop {
                 case .failure(let error): sink(entry.intended.duration(to: finished), .failed(error))
                 }
                 idle.append(entry.easy)
+                finishedAny = true
             }
+            // A closed loop sends the next requests at once; waiting for the network first would idle them.
+            if finishedAny, sending, case .closed = schedule { continue }
 
             var waitMS: Int32 = 100
             if sending, case .open = schedule, active.count < maxInFlight {
