@@ -4,6 +4,7 @@ extension BuiltinDrivers {
     /// PostgreSQL, Prometheus and traffic probes.
     static let databaseProbes: [String: any ProbeDriver] = [
         "postgres": PostgresProbeDriver(),
+        "prometheus": PrometheusProbeDriver(),
     ]
     /// `flood.postgres`.
     static let databaseSteps: [String: any StepDriver] = [
