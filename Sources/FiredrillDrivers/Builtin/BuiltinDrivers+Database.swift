@@ -5,6 +5,7 @@ extension BuiltinDrivers {
     static let databaseProbes: [String: any ProbeDriver] = [
         "postgres": PostgresProbeDriver(),
         "traffic": TrafficProbeDriver(),
+        "prometheus": PrometheusProbeDriver(),
     ]
     /// `flood.postgres`.
     static let databaseSteps: [String: any StepDriver] = [

@@ -17,7 +17,10 @@ import Synchronization
 /// - `/big` → 3 MiB body
 /// - `/redirect` → 302 to `/health`; `/redirect-loop` → 302 to itself
 /// - `/echo` → 200, body lists the request line, headers and body; two `X-Multi` response headers
+/// - `/metrics` → 200, the text set by `setMetrics(_:)` (empty at first), `Content-Type: text/plain; version=0.0.4`
+///   (the Prometheus text exposition format)
 /// - anything else → 404
+/// The method, target and headers of the latest request are kept in `lastRequest`.
 /// A connection whose first byte is not an ASCII letter (a TLS ClientHello, say) gets a 400 and is closed.
 final class LoopbackHTTPServer: Sendable {
     static let bigBodySize = 3 << 20
@@ -36,6 +39,8 @@ final class LoopbackHTTPServer: Sendable {
         var accepted = 0
         var requests = 0
         var stopped = false
+        var metrics = ""
+        var lastRequest: ReceivedRequest?
     }
     private let state = Mutex(State())
 
@@ -43,6 +48,31 @@ final class LoopbackHTTPServer: Sendable {
     var acceptedConnections: Int { state.withLock { $0.accepted } }
     /// Requests received so far (counted before the response is sent).
     var requestsServed: Int { state.withLock { $0.requests } }
+    /// The latest request received (recorded before the response is sent).
+    var lastRequest: ReceivedRequest? { state.withLock { $0.lastRequest } }
+
+    /// What `/metrics` serves from now on.
+    func setMetrics(_ text: String) {
+        state.withLock { $0.metrics = text }
+    }
+
+    /// The head of one request as received.
+    struct ReceivedRequest: Sendable {
+        var method: String
+        var target: String
+        var headers: [HTTPHeaderLine]
+
+        /// The value of the first header with this name (case-insensitive).
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
+    }
+
+    /// One request header as received.
+    struct HTTPHeaderLine: Sendable {
+        var name: String
+        var value: String
+    }
 
     init() throws {
         let fd = socket(AF_INET, socketStream, 0)
@@ -173,7 +203,12 @@ final class LoopbackHTTPServer: Sendable {
             request.body = Array(buffer[..<bodyLength])
             buffer.removeFirst(bodyLength)
 
-            state.withLock { $0.requests += 1 }
+            let received = ReceivedRequest(method: request.method, target: request.target,
+                                           headers: request.headers.map { HTTPHeaderLine(name: $0.0, value: $0.1) })
+            state.withLock {
+                $0.requests += 1
+                $0.lastRequest = received
+            }
             respond(fd, to: request)
             if request.header("Connection")?.lowercased() == "close" { return }
         }
@@ -243,6 +278,9 @@ final class LoopbackHTTPServer: Sendable {
             for (name, value) in request.headers { text += "\(name): \(value)\n" }
             text += "\n"
             send(fd, status: 200, body: Array(text.utf8) + request.body, extraHeaders: ["X-Multi: a", "X-Multi: b", "Content-Type: text/plain"], includeBody: includeBody)
+        case "/metrics":
+            let text = state.withLock { $0.metrics }
+            send(fd, status: 200, body: Array(text.utf8), extraHeaders: ["Content-Type: text/plain; version=0.0.4"], includeBody: includeBody)
         default:
             send(fd, status: 404, body: Array("not found".utf8), includeBody: includeBody)
         }
