@@ -33,7 +33,7 @@ test: deps-test
 	SWIFT=$(SWIFT) scripts/run-tests.sh
 
 bench: deps-test release
-	@echo "see bench/README.md: each bench/*.sh prints its figures"
+	@echo "see bench/README.md: each bench/*.sh prints its figures next to its target"
 
 clean:
 	rm -rf .build reports/*/

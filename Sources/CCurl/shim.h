@@ -1,6 +1,8 @@
 #ifndef FIREDRILL_CCURL_SHIM_H
 #define FIREDRILL_CCURL_SHIM_H
 #include <curl/curl.h>
+/* The traffic probe drives libcurl with curl_multi_socket_action over epoll (Glibc does not export it to Swift). */
+#include <sys/epoll.h>
 
 /* curl_easy_setopt and curl_easy_getinfo are variadic; Swift cannot call them.
    These typed wrappers are the only way the Swift side touches them. */
@@ -19,4 +21,10 @@ static inline CURLcode fd_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { retu
 static inline CURLcode fd_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode fd_curl_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode fd_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
+/* curl_multi_setopt is variadic too: the event-driven (curl_multi_socket_action) callbacks and their user data. */
+typedef int (*fd_curl_socket_cb)(CURL *, curl_socket_t, int, void *, void *);
+typedef int (*fd_curl_timer_cb)(CURLM *, long, void *);
+static inline CURLMcode fd_curl_multi_setopt_socket(CURLM *m, fd_curl_socket_cb v) { return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, v); }
+static inline CURLMcode fd_curl_multi_setopt_timer(CURLM *m, fd_curl_timer_cb v) { return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, v); }
+static inline CURLMcode fd_curl_multi_setopt_pointer(CURLM *m, CURLMoption o, void *v) { return curl_multi_setopt(m, o, v); }
 #endif

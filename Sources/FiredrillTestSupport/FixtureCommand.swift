@@ -3,10 +3,8 @@ import Foundation
 /// Runs one external program for a fixture (argv, never a shell string) and collects its exit status and
 /// combined output.
 ///
-/// Uses `posix_spawn` + `waitpid` rather than `Foundation.Process`: `Process` on Linux learns that a child
-/// ended when every copy of a descriptor it hands the child is closed, so a daemon the child leaves behind (the
-/// postmaster started by `pg_ctl start`) would keep it waiting forever. For the same reason output goes to a
-/// temporary file, not a pipe.
+/// Started through `FixtureSpawn` and reaped with `waitpid`; output goes to a temporary file, not a pipe, so a
+/// daemon the program leaves behind cannot keep the read open.
 struct FixtureCommand {
     struct Outcome {
         let status: Int32
@@ -31,36 +29,11 @@ struct FixtureCommand {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("firedrill-cmd-\(UUID().uuidString).log").path
         defer { unlink(outputPath) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        if let currentDirectory { Self.addChangeDirectory(&actions, currentDirectory.path) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var defaultSignals = sigset_t()
-        sigemptyset(&defaultSignals)
-        for signal in [SIGPIPE, SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP] { sigaddset(&defaultSignals, signal) }
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        let environmentStrings = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let spawnResult = withCStringArray(argv) { argvPointers in
-            withCStringArray(environmentStrings) { environmentPointers in
-                posix_spawn(&pid, argv[0], &actions, &attributes, argvPointers, environmentPointers)
-            }
-        }
-        guard spawnResult == 0 else {
-            throw PostgresFixtureError.system(what: "start \(argv[0])", detail: String(cString: strerror(spawnResult)))
+        let pid: pid_t
+        switch FixtureSpawn.spawn(argv, environment: environment, outputPath: outputPath, append: false,
+                                  currentDirectory: currentDirectory?.path) {
+        case .success(let spawned): pid = spawned
+        case .failure(let error): throw PostgresFixtureError.system(what: "start \(argv[0])", detail: error.description)
         }
 
         let status = try wait(for: pid)
@@ -90,22 +63,6 @@ struct FixtureCommand {
         }
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
-    }
-
-    private typealias AddChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-
-    /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+), looked up at run time because the Glibc module
-    /// does not export it; without it the child keeps this process's working directory.
-    private static func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return }
-        let function = unsafeBitCast(symbol, to: AddChangeDirectory.self)
-        _ = function(&actions, path)
-    }
-
-    private func withCStringArray<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        let copies: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
-        defer { copies.forEach { free($0) } }
-        return body(copies)
     }
 
     /// Runs and throws unless the exit status is 0.

@@ -4,8 +4,8 @@ import Synchronization
 /// A long-running server program started by a fixture (argv, never a shell string), in a process group of its own,
 /// its output going to a file.
 ///
-/// Started with `posix_spawn` rather than `Foundation.Process` so the process group is set before the program runs
-/// and `terminate` can end the whole group; reaped with `waitpid` on its own process id only.
+/// Started through `FixtureSpawn`, so the process group is set before the program runs and `terminate` can end the
+/// whole group; reaped with `waitpid` on its own process id only.
 final class FixtureDaemon: Sendable {
     let pid: pid_t
     let argv: [String]
@@ -20,41 +20,10 @@ final class FixtureDaemon: Sendable {
     /// Starts `argv[0]` (an absolute path) with `argv`, standard input from /dev/null and standard output and error
     /// appended to `outputPath`. Throws the `posix_spawn` error, e.g. when the program does not exist.
     static func spawn(_ argv: [String], outputPath: String, environment: [String: String]? = nil) throws -> FixtureDaemon {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var defaultSignals = sigset_t()
-        sigemptyset(&defaultSignals)
-        for signal in [SIGPIPE, SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP] { sigaddset(&defaultSignals, signal) }
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        let environmentStrings = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let result = withCStrings(argv) { argvPointers in
-            withCStrings(environmentStrings) { environmentPointers in
-                posix_spawn(&pid, argv[0], &actions, &attributes, argvPointers, environmentPointers)
-            }
+        switch FixtureSpawn.spawn(argv, environment: environment, outputPath: outputPath, append: true) {
+        case .success(let pid): return FixtureDaemon(pid: pid, argv: argv)
+        case .failure(let error): throw error
         }
-        guard result == 0 else { throw SpawnError(code: result) }
-        return FixtureDaemon(pid: pid, argv: argv)
-    }
-
-    /// Why `posix_spawn` failed.
-    struct SpawnError: Error, CustomStringConvertible {
-        var code: Int32
-        var description: String { String(cString: strerror(code)) }
     }
 
     /// Whether the process has not ended yet (reaps it when it has).
@@ -106,11 +75,5 @@ final class FixtureDaemon: Sendable {
                 return
             }
         }
-    }
-
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        let copies: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
-        defer { copies.forEach { free($0) } }
-        return body(copies)
     }
 }

@@ -41,6 +41,11 @@ final class CurlLoadLoop {
     private var idle: [CurlEasy] = []
     private var active: [UnsafeMutableRawPointer: (easy: CurlEasy, intended: ContinuousClock.Instant)] = [:]
     private let clock = ContinuousClock()
+    /// The sockets libcurl asked to be watched (socket callback), registered in `epollFD`.
+    private var watched: Set<Int32> = []
+    private let epollFD: Int32
+    /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)` next (timer callback); nil for never.
+    private var timerDue: ContinuousClock.Instant?
 
     /// `nil` when libcurl cannot make a multi handle.
     init?(request: HTTPRequest, maxInFlight: Int) {
@@ -48,6 +53,24 @@ final class CurlLoadLoop {
         self.request = request
         self.maxInFlight = max(1, maxInFlight)
         self.multi = multi
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epollFD >= 0 else {
+            curl_multi_cleanup(multi)
+            return nil
+        }
+        // Event-driven: libcurl says which sockets to watch and when its timers expire, and only the sockets
+        // that are ready are serviced, instead of every transfer on every wake-up.
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = fd_curl_multi_setopt_socket(multi) { _, socket, what, userData, _ in
+            Unmanaged<CurlLoadLoop>.fromOpaque(userData!).takeUnretainedValue().watch(socket, what)
+            return 0
+        }
+        _ = fd_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
+        _ = fd_curl_multi_setopt_timer(multi) { _, milliseconds, userData in
+            Unmanaged<CurlLoadLoop>.fromOpaque(userData!).takeUnretainedValue().setTimer(milliseconds)
+            return 0
+        }
+        _ = fd_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
     }
 
     deinit {
@@ -55,6 +78,30 @@ final class CurlLoadLoop {
         active.removeAll()
         idle.removeAll()
         curl_multi_cleanup(multi)
+        close(epollFD)
+    }
+
+    private func watch(_ socket: curl_socket_t, _ what: Int32) {
+        let events: UInt32
+        switch what {
+        case CURL_POLL_IN: events = EPOLLIN.rawValue
+        case CURL_POLL_OUT: events = EPOLLOUT.rawValue
+        case CURL_POLL_INOUT: events = EPOLLIN.rawValue | EPOLLOUT.rawValue
+        default:
+            if watched.remove(socket) != nil { _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, socket, nil) }
+            return
+        }
+        var event = epoll_event()
+        event.events = events
+        event.data.fd = socket
+        let operation = watched.insert(socket).inserted ? EPOLL_CTL_ADD : EPOLL_CTL_MOD
+        if epoll_ctl(epollFD, operation, socket, &event) != 0, errno == EEXIST {
+            _ = epoll_ctl(epollFD, EPOLL_CTL_MOD, socket, &event)
+        }
+    }
+
+    private func setTimer(_ milliseconds: Int) {
+        timerDue = milliseconds < 0 ? nil : clock.now.advanced(by: .milliseconds(milliseconds))
     }
 
     /// Runs `schedule` from `start` until `deadline` (forever when nil) or `stop`, calling `sink` with each
@@ -67,7 +114,15 @@ final class CurlLoadLoop {
             guard case .open(let rate, let phase, let stride) = schedule else { return start }
             return start + .seconds(Double(index * stride + phase) / rate)
         }
-        var waitFD = curl_waitfd(fd: stop.readFD, events: Int16(CURL_WAIT_POLLIN), revents: 0)
+        func milliseconds(until instant: ContinuousClock.Instant) -> Int32 {
+            Int32(max(0, min(100, (clock.now.duration(to: instant) / .milliseconds(1)).rounded(.up))))
+        }
+        var stopEvent = epoll_event()
+        stopEvent.events = EPOLLIN.rawValue
+        stopEvent.data.fd = stop.readFD
+        _ = epoll_ctl(epollFD, EPOLL_CTL_ADD, stop.readFD, &stopEvent)
+        defer { _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, stop.readFD, nil) }
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
         while !stop.isSignalled {
             let now = clock.now
             let sending = deadline.map { now < $0 } ?? true
@@ -89,10 +144,28 @@ final class CurlLoadLoop {
                 break
             }
 
+            var waitMS: Int32 = 100
+            if sending, case .open = schedule, active.count < maxInFlight { waitMS = milliseconds(until: intended(next)) }
+            if sending, let deadline { waitMS = min(waitMS, milliseconds(until: deadline)) }
+            if let timerDue { waitMS = min(waitMS, milliseconds(until: timerDue)) }
+            let ready = epoll_wait(epollFD, &events, Int32(events.count), waitMS)
+            if ready < 0 && errno != EINTR { break }
+
             var running: Int32 = 0
-            guard curl_multi_perform(multi, &running) == CURLM_OK else { break }
+            for index in 0..<max(0, Int(ready)) where events[index].data.fd != stop.readFD {
+                let happened = events[index].events
+                var flags: Int32 = 0
+                if happened & EPOLLIN.rawValue != 0 { flags |= CURL_CSELECT_IN }
+                if happened & EPOLLOUT.rawValue != 0 { flags |= CURL_CSELECT_OUT }
+                if happened & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { flags |= CURL_CSELECT_ERR }
+                curl_multi_socket_action(multi, events[index].data.fd, flags, &running)
+            }
+            if let due = timerDue, clock.now >= due {
+                timerDue = nil
+                curl_multi_socket_action(multi, Self.socketTimeout, 0, &running)
+            }
+
             var queued: Int32 = 0
-            var finishedAny = false
             while let message = curl_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
                       let entry = active.removeValue(forKey: handle) else { continue }
@@ -104,21 +177,6 @@ final class CurlLoadLoop {
                 case .failure(let error): sink(entry.intended.duration(to: finished), .failed(error))
                 }
                 idle.append(entry.easy)
-                finishedAny = true
-            }
-            // A closed loop sends the next requests at once; waiting for the network first would idle them.
-            if finishedAny, sending, case .closed = schedule { continue }
-
-            var waitMS: Int32 = 100
-            if sending, case .open = schedule, active.count < maxInFlight {
-                let untilNext = clock.now.duration(to: intended(next))
-                waitMS = Int32(max(0, min(100, (untilNext / .milliseconds(1)).rounded(.up))))
-            }
-            if let deadline, sending {
-                waitMS = min(waitMS, Int32(max(0, min(100, (clock.now.duration(to: deadline) / .milliseconds(1)).rounded(.up)))))
-            }
-            if waitMS > 0 || running > 0 {
-                guard curl_multi_poll(multi, &waitFD, 1, waitMS, nil) == CURLM_OK else { break }
             }
         }
         if !stop.isSignalled, let deadline, case .open = schedule {
@@ -132,6 +190,9 @@ final class CurlLoadLoop {
         active.removeAll()
         return totals
     }
+
+    /// `CURL_SOCKET_TIMEOUT`: "no socket, the timer expired".
+    private static let socketTimeout: curl_socket_t = -1
 
     /// Starts one transfer on an idle (or new) handle; a handle that cannot be had is a failed request.
     private func launch(intended: ContinuousClock.Instant, sink: (Duration, Outcome) -> Void) -> Bool {
