@@ -73,63 +73,60 @@ public enum ReportText {
     /// Text for a Markdown table cell or paragraph: HTML-significant characters become entities (so a
     /// renderer shows `<script>` as text, never runs it), and pipes and newlines cannot break the table.
     public static func markdown(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
+        escaped(text) { c in
+            if let entity = markupEntity(c) { return entity }
             switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "|": out += "\\|"
-            case "`": out += "\\`"
-            case "*": out += "\\*"
-            case "_": out += "\\_"
-            case "[": out += "\\["
-            case "]": out += "\\]"
-            case "\\": out += "\\\\"
-            case "\n", "\r": out += " "
-            default: out.unicodeScalars.append(c)
+            case "|", "`", "*", "_", "[", "]", "\\": return "\\" + String(c)
+            case "\n", "\r": return " "
+            default: return nil
             }
         }
-        return out
     }
 
     /// Text for HTML element content or a quoted attribute value.
     public static func html(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
+        escaped(text) { c in
             switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
+            case "\"": return "&quot;"
+            case "'": return "&#39;"
+            default: return markupEntity(c)
             }
         }
-        return out
     }
 
     /// Text for XML content or a quoted attribute value; characters XML 1.0 forbids are dropped.
     public static func xml(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
+        escaped(text) { c in
             switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
+            case "\"": return "&quot;"
+            case "'": return "&apos;"
+            case "\n": return "&#10;"
+            case "\r": return "&#13;"
+            case "\t": return "&#9;"
             default:
                 let v = c.value
                 let allowed = v >= 0x20 && !(0xD800...0xDFFF).contains(v) && v != 0xFFFE && v != 0xFFFF
-                if allowed { out.unicodeScalars.append(c) }
+                return allowed ? markupEntity(c) : ""
             }
+        }
+    }
+
+    /// The entity of a character that is markup in HTML and XML alike (`&`, `<`, `>`); nil for any other.
+    private static func markupEntity(_ c: Unicode.Scalar) -> String? {
+        switch c {
+        case "&": return "&amp;"
+        case "<": return "&lt;"
+        case ">": return "&gt;"
+        default: return nil
+        }
+    }
+
+    /// `text` with every scalar that `replacement` maps replaced by its text; nil keeps the scalar.
+    private static func escaped(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            if let replaced = replacement(c) { out += replaced } else { out.unicodeScalars.append(c) }
         }
         return out
     }
