@@ -46,8 +46,7 @@ public final class StandInCLI: Sendable {
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         for program in programs {
             let path = bin + "/" + program
-            try Data(Self.script.utf8).write(to: URL(fileURLWithPath: path))
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            try ExecutableFile.write(Self.script, to: path)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FiredrillTestSupport
 import Testing
 
 @testable import FiredrillDrivers
@@ -65,8 +66,7 @@ struct CommandRunnerTests {
     @Test func standInFirstOnTheEffectivePathIsFound() async throws {
         let directory = try TemporaryDirectory()
         let script = directory.path + "/kubectl"
-        try "#!/bin/sh\necho \"stand-in kubectl $*\"\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
+        try ExecutableFile.write("#!/bin/sh\necho \"stand-in kubectl $*\"\n", to: script)
         let path = directory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let result = try await runner.run(CommandRequest(argv: ["kubectl", "get", "pods"], environment: ["PATH": path]))
         #expect(result.stdout == "stand-in kubectl get pods\n")

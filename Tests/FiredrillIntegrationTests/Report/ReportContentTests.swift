@@ -140,13 +140,8 @@ import FoundationXML
     }
 
     @Test func abortedExperimentListsBreachRollbacksAndActionItems() async throws {
-        let rig = ReportRig.Experiment()
-        let flip = Task {
-            try await Task.sleep(for: .milliseconds(300))
-            rig.probe.set(passing: false)
-        }
+        let rig = ReportRig.Experiment(failAfterInject: .milliseconds(300))
         let summary = try await ReportRig.run(ReportRig.experimentPlan(wait: "10s"), drivers: rig.drivers)
-        try await flip.value
         defer { ReportRig.removeRun(summary.runDirectory) }
         #expect(summary.ending == .aborted)
         let out = try ReportRig.render(summary.runDirectory)

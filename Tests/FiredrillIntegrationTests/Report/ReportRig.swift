@@ -95,10 +95,21 @@ enum ReportRig {
     /// The experiment's drivers: `inject` records an undo, whose driver fails, and `rollback-one` fails.
     struct Experiment {
         let probe = ScriptedProbe()
+        /// When set, the probe starts failing this long after `inject` took effect: timed from the method, so a
+        /// slow start cannot make the steady state fail instead.
+        var failAfterInject: Duration?
 
         var drivers: RigDrivers {
-            RigDrivers(base: TestDrivers(probes: ["http": probe], steps: [
-                "kubernetes.scale": UndoableStep(),
+            let probe = self.probe
+            let after = failAfterInject
+            return RigDrivers(base: TestDrivers(probes: ["http": probe], steps: [
+                "kubernetes.scale": UndoableStep {
+                    guard let after else { return }
+                    Task {
+                        try await Task.sleep(for: after)
+                        probe.set(passing: false)
+                    }
+                },
                 "kubernetes.rollout-undo": ClosureStep { _ in throw DriverError("kubernetes.rollout-undo", "rollout undo refused <script>") },
             ], undos: ["kubernetes.scale": FailingUndo()]), meter: nil)
         }
@@ -171,9 +182,13 @@ struct OutputStep: StepDriver {
 
 /// A fault that records its undo before taking effect.
 struct UndoableStep: StepDriver {
+    /// Runs once the scale-down took effect.
+    var afterEffect: @Sendable () -> Void = {}
+
     func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
         _ = try await context.willApply(UndoAction(key: "kubernetes.scale", params: ["deployment": "api", "replicas": 3],
                                                    description: "scale deployment/api back to 3 replicas"))
+        afterEffect()
         return StepOutcome(output: ["previous": 3, "replicas": 0], summary: "scaled deployment/api from 3 to 0")
     }
 }
