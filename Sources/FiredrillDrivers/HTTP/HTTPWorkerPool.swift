@@ -5,8 +5,9 @@ import Foundation
 /// Each thread owns one `CurlEasy` for its whole life, so its connections and DNS cache are reused
 /// by the next transfer it runs. Threads are started on demand, one per transfer in flight, up to
 /// `maxThreads` (further transfers wait in a FIFO queue), and end after `idleTimeout` without work.
-/// A thread that is handing back a result counts as available, so a caller that sends its next
-/// request straight away gets the same warm thread (and connection) rather than a new one.
+/// A thread is started only while there are more transfers outstanding (queued or running) than
+/// threads, so N callers that each send their next request as soon as the last one answers keep
+/// N warm threads (and N connections), however the threads and callers happen to interleave.
 final class HTTPWorkerPool: @unchecked Sendable {
     struct Job: Sendable {
         let request: HTTPRequest
@@ -22,9 +23,8 @@ final class HTTPWorkerPool: @unchecked Sendable {
     private var queue: [Job] = []
     private var queueHead = 0
     private var threads = 0
-    private var idleThreads = 0
-    /// Threads handing a result back; they look at the queue next, so they count as available.
-    private var finishingThreads = 0
+    /// Jobs submitted and not yet completed: queued plus running.
+    private var outstanding = 0
     private var shuttingDown = false
 
     init(maxThreads: Int, idleTimeout: Duration) {
@@ -43,8 +43,9 @@ final class HTTPWorkerPool: @unchecked Sendable {
             return
         }
         queue.append(job)
-        let waiting = queue.count - queueHead
-        let spawn = waiting > idleThreads + finishingThreads && threads < maxThreads && !shuttingDown
+        outstanding += 1
+        // With threads >= outstanding, some thread is idle or about to look at the queue.
+        let spawn = outstanding > threads && threads < maxThreads && !shuttingDown
         if spawn { threads += 1 } else { condition.signal() }
         condition.unlock()
         if spawn { startThread() }
@@ -57,6 +58,7 @@ final class HTTPWorkerPool: @unchecked Sendable {
         var removed: Job?
         if let index = queue[queueHead...].firstIndex(where: { $0.control === control }) {
             removed = queue.remove(at: index)
+            outstanding -= 1
         }
         condition.unlock()
         if let removed {
@@ -84,8 +86,7 @@ final class HTTPWorkerPool: @unchecked Sendable {
 
     private func run() {
         let easy = CurlEasy()
-        var finishing = false
-        while let job = nextJob(wasFinishing: finishing) {
+        while let job = nextJob() {
             let result: Result<HTTPResponse, HTTPError>
             if let easy {
                 if job.control.attach(easy) {
@@ -98,27 +99,23 @@ final class HTTPWorkerPool: @unchecked Sendable {
                 result = .failure(HTTPError(.other, request: job.request, detail: "libcurl could not create a handle"))
             }
             condition.lock()
-            finishingThreads += 1
+            outstanding -= 1
             condition.unlock()
-            finishing = true
             job.complete(result)
         }
     }
 
     /// The next job, or `nil` when this thread should end (idle too long, or shutting down).
-    private func nextJob(wasFinishing: Bool) -> Job? {
+    private func nextJob() -> Job? {
         condition.lock()
         defer { condition.unlock() }
-        if wasFinishing { finishingThreads -= 1 }
         let idleSeconds = Double(idleTimeout.components.seconds) + Double(idleTimeout.components.attoseconds) / 1e18
         while queueHead == queue.count {
             if shuttingDown {
                 threads -= 1
                 return nil
             }
-            idleThreads += 1
             let signalled = condition.wait(until: Date(timeIntervalSinceNow: idleSeconds))
-            idleThreads -= 1
             if !signalled && queueHead == queue.count {
                 threads -= 1
                 return nil
