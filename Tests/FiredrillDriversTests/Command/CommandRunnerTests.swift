@@ -146,7 +146,8 @@ struct CommandRunnerTests {
     }
 
     @Test func timeoutKillsTheWholeGroupIncludingAGrandchild() async throws {
-        // The grandchild ignores SIGTERM, so only the group SIGKILL after the grace ends it.
+        // The grandchild ignores SIGTERM, so only the group SIGKILL after the grace ends it. The timeout leaves
+        // two Python start-ups room to print the grandchild's pid on a loaded machine.
         let script = """
             import subprocess, sys, time
             child = subprocess.Popen([sys.executable, '-c',
@@ -157,16 +158,16 @@ struct CommandRunnerTests {
         let clock = ContinuousClock()
         let started = clock.now
         let result = try await runner.run(CommandRequest(
-            argv: ["python3", "-c", script], timeout: .milliseconds(800), terminationGrace: .milliseconds(300)))
+            argv: ["python3", "-c", script], timeout: .seconds(3), terminationGrace: .milliseconds(300)))
         let elapsed = clock.now - started
         #expect(result.timedOut)
         #expect(result.signal == SIGTERM)
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(8))
         let grandchild = try #require(Int32(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         defer { kill(grandchild, SIGKILL) }
         #expect(await waitUntilGone(grandchild))
         let error = try #require(throws: CommandError.self) { try result.check() }
-        #expect(error.description.contains("timed out after 800ms"))
+        #expect(error.description.contains("timed out after 3s"))
     }
 
     @Test func cancellationKillsTheChildPromptly() async throws {
