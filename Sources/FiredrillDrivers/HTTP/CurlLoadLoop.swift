@@ -1,9 +1,10 @@
 import CCurl
 import Foundation
 
-/// Sends one request over and over on a single libcurl multi handle, on the calling thread: the engine of the
-/// traffic probe. Easy handles are configured once (`CurlEasy.prepareForLoad`) and re-added after each
-/// transfer, so kept-alive connections in the multi handle's cache carry the next request.
+/// Sends one request over and over on a single libcurl multi handle, on the calling thread: the traffic probe's
+/// engine for what its built-in HTTP/1.1 client (`PlainHTTPLoadLoop`) does not send, such as `https`. Easy
+/// handles are configured once (`CurlEasy.prepareForLoad`) and re-added after each transfer, so kept-alive
+/// connections in the multi handle's cache carry the next request.
 ///
 /// - Closed loop: `concurrency` transfers always in flight; a latency runs from the actual send.
 /// - Open loop: the loop's share of a fixed `rate`. Request *k* is due at `start + k / rate` whatever the server

@@ -168,8 +168,11 @@ final class PlainHTTPLoadLoop {
             }
         }
         for slot in connections.indices where connections[slot].fd >= 0 { drop(slot) }
-        inFlight = 0
+        connections.removeAll()
         idle.removeAll()
+        free.removeAll()
+        inFlight = 0
+        timerCheck = nil
         return totals
     }
 
