@@ -4,8 +4,8 @@ import Synchronization
 /// The load threads of one traffic measurement or stream: each runs a load loop on its own thread (never on
 /// Swift's cooperative pool) with its share of the concurrency or rate, and feeds the shared `TrafficRecorder` in
 /// small batches. The loop is the built-in HTTP/1.1 client (`PlainHTTPLoadLoop`) for plain `http://` requests it
-/// can send as libcurl would, and `CurlLoadLoop` for everything else (see `engine(for:)`). They start at once; `stop()` ends them at once, and `finished()` waits
-/// for the last one.
+/// can send as libcurl would, and `CurlLoadLoop` for everything else (see `engine(for:)`). They start at once;
+/// `stop()` ends them at once, and `finished()` waits for the last one.
 final class TrafficLoad: Sendable {
     /// How the requests are paced.
     enum Mode: Sendable, Equatable {
