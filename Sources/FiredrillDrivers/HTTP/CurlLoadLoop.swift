@@ -1,9 +1,10 @@
 import CCurl
 import Foundation
 
-/// Sends one request over and over on a single libcurl multi handle, on the calling thread: the engine of the
-/// traffic probe. Easy handles are configured once (`CurlEasy.prepareForLoad`) and re-added after each
-/// transfer, so kept-alive connections in the multi handle's cache carry the next request.
+/// Sends one request over and over on a single libcurl multi handle, on the calling thread: the traffic probe's
+/// engine for what its built-in HTTP/1.1 client (`PlainHTTPLoadLoop`) does not send, such as `https`. Easy
+/// handles are configured once (`CurlEasy.prepareForLoad`) and re-added after each transfer, so kept-alive
+/// connections in the multi handle's cache carry the next request.
 ///
 /// - Closed loop: `concurrency` transfers always in flight; a latency runs from the actual send.
 /// - Open loop: the loop's share of a fixed `rate`. Request *k* is due at `start + k / rate` whatever the server
@@ -15,25 +16,7 @@ import Foundation
 /// After the deadline no request starts and the ones in flight finish (each is bounded by the request's
 /// timeout). `stop` ends the loop at once and drops whatever is in flight. Confined to one thread.
 final class CurlLoadLoop {
-    enum Schedule: Sendable {
-        case closed(concurrency: Int)
-        /// Of the requests due at `rate` per second overall, this loop sends numbers `phase`, `phase + stride`…
-        case open(rate: Double, phase: Int, stride: Int)
-    }
-
-    enum Outcome {
-        case status(Int)
-        case failed(HTTPError)
-        /// Due before the deadline but never sent: every connection allowed was busy.
-        case unsent
-    }
-
-    /// What one loop did; its samples went to the sink as they finished.
-    struct Totals: Sendable {
-        var sent = 0
-        var unsent = 0
-        var maxInFlight = 0
-    }
+    typealias Sink = (Duration, LoadOutcome, ContinuousClock.Instant) -> Void
 
     private let request: HTTPRequest
     private let maxInFlight: Int
@@ -105,15 +88,12 @@ final class CurlLoadLoop {
     }
 
     /// Runs `schedule` from `start` until `deadline` (forever when nil) or `stop`, calling `sink` with each
-    /// finished request's latency and outcome, on this thread.
-    func run(_ schedule: Schedule, start: ContinuousClock.Instant, until deadline: ContinuousClock.Instant?,
-             stop: FloodStopSignal, sink: (Duration, Outcome) -> Void) -> Totals {
-        var totals = Totals()
+    /// finished request's latency, outcome and the instant it finished, on this thread.
+    func run(_ schedule: LoadSchedule, start: ContinuousClock.Instant, until deadline: ContinuousClock.Instant?,
+             stop: FloodStopSignal, sink: Sink) -> LoadTotals {
+        var totals = LoadTotals()
         var next = 0
-        func intended(_ index: Int) -> ContinuousClock.Instant {
-            guard case .open(let rate, let phase, let stride) = schedule else { return start }
-            return start + .seconds(Double(index * stride + phase) / rate)
-        }
+        func intended(_ index: Int) -> ContinuousClock.Instant { schedule.intended(index, start: start) }
         func milliseconds(until instant: ContinuousClock.Instant) -> Int32 {
             Int32(max(0, min(100, (clock.now.duration(to: instant) / .milliseconds(1)).rounded(.up))))
         }
@@ -173,15 +153,15 @@ final class CurlLoadLoop {
                 let code = message.pointee.data.result
                 curl_multi_remove_handle(multi, handle)
                 switch entry.easy.loadOutcome(code, request: request) {
-                case .success(let status): sink(entry.intended.duration(to: finished), .status(status))
-                case .failure(let error): sink(entry.intended.duration(to: finished), .failed(error))
+                case .success(let status): sink(entry.intended.duration(to: finished), .status(status), finished)
+                case .failure(let error): sink(entry.intended.duration(to: finished), .failed(error), finished)
                 }
                 idle.append(entry.easy)
             }
         }
         if !stop.isSignalled, let deadline, case .open = schedule {
             while intended(next) < deadline {
-                sink(intended(next).duration(to: deadline), .unsent)
+                sink(intended(next).duration(to: deadline), .unsent, deadline)
                 totals.unsent += 1
                 next += 1
             }
@@ -195,23 +175,23 @@ final class CurlLoadLoop {
     private static let socketTimeout: curl_socket_t = -1
 
     /// Starts one transfer on an idle (or new) handle; a handle that cannot be had is a failed request.
-    private func launch(intended: ContinuousClock.Instant, sink: (Duration, Outcome) -> Void) -> Bool {
+    private func launch(intended: ContinuousClock.Instant, sink: Sink) -> Bool {
         var easy = idle.popLast()
         if easy == nil, let fresh = CurlEasy() {
             if let problem = fresh.prepareForLoad(request) {
-                sink(.zero, .failed(problem))
+                sink(.zero, .failed(problem), intended)
                 return false
             }
             easy = fresh
         }
         guard let easy else {
-            sink(.zero, .failed(HTTPError(.other, request: request, detail: "libcurl could not create a handle")))
+            sink(.zero, .failed(HTTPError(.other, request: request, detail: "libcurl could not create a handle")), intended)
             return false
         }
         let added = curl_multi_add_handle(multi, easy.easy)
         guard added == CURLM_OK else {
             idle.append(easy)
-            sink(.zero, .failed(HTTPError(.other, request: request, detail: String(cString: curl_multi_strerror(added)))))
+            sink(.zero, .failed(HTTPError(.other, request: request, detail: String(cString: curl_multi_strerror(added)))), intended)
             return false
         }
         active[easy.easy] = (easy, intended)

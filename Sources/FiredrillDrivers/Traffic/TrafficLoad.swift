@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 
-/// The load threads of one traffic measurement or stream: each runs a `CurlLoadLoop` on its own thread (never
-/// on Swift's cooperative pool) with its share of the concurrency or rate, and feeds the shared
-/// `TrafficRecorder` in small batches. They start at once; `stop()` ends them at once, and `finished()` waits
-/// for the last one.
+/// The load threads of one traffic measurement or stream: each runs a load loop on its own thread (never on
+/// Swift's cooperative pool) with its share of the concurrency or rate, and feeds the shared `TrafficRecorder` in
+/// small batches. The loop is the built-in HTTP/1.1 client (`PlainHTTPLoadLoop`) for plain `http://` requests it
+/// can send as libcurl would, and `CurlLoadLoop` for everything else (see `engine(for:)`). They start at once;
+/// `stop()` ends them at once, and `finished()` waits for the last one.
 final class TrafficLoad: Sendable {
     /// How the requests are paced.
     enum Mode: Sendable, Equatable {
@@ -21,8 +22,8 @@ final class TrafficLoad: Sendable {
     private let stopSignal = FloodStopSignal()
     private struct Progress {
         var running: Int
-        var totals = CurlLoadLoop.Totals()
-        var waiters: [CheckedContinuation<CurlLoadLoop.Totals, Never>] = []
+        var totals = LoadTotals()
+        var waiters: [CheckedContinuation<LoadTotals, Never>] = []
     }
     private let progress: Mutex<Progress>
 
@@ -38,7 +39,7 @@ final class TrafficLoad: Sendable {
         }
         progress = Mutex(Progress(running: count))
         for index in 0..<count {
-            let schedule: CurlLoadLoop.Schedule
+            let schedule: LoadSchedule
             switch mode {
             case .closed(let concurrency):
                 schedule = .closed(concurrency: concurrency / count + (index < concurrency % count ? 1 : 0))
@@ -64,9 +65,9 @@ final class TrafficLoad: Sendable {
     var isStopped: Bool { stopSignal.isSignalled }
 
     /// Waits until every load thread has ended; their totals added up.
-    func finished() async -> CurlLoadLoop.Totals {
+    func finished() async -> LoadTotals {
         await withCheckedContinuation { continuation in
-            let done: CurlLoadLoop.Totals? = progress.withLock { progress in
+            let done: LoadTotals? = progress.withLock { progress in
                 if progress.running == 0 { return progress.totals }
                 progress.waiters.append(continuation)
                 return nil
@@ -75,8 +76,8 @@ final class TrafficLoad: Sendable {
         }
     }
 
-    private func finish(_ totals: CurlLoadLoop.Totals) {
-        let (waiters, all): ([CheckedContinuation<CurlLoadLoop.Totals, Never>], CurlLoadLoop.Totals) = progress.withLock { progress in
+    private func finish(_ totals: LoadTotals) {
+        let (waiters, all): ([CheckedContinuation<LoadTotals, Never>], LoadTotals) = progress.withLock { progress in
             progress.totals.sent += totals.sent
             progress.totals.unsent += totals.unsent
             progress.totals.maxInFlight += totals.maxInFlight
@@ -88,20 +89,30 @@ final class TrafficLoad: Sendable {
         for waiter in waiters { waiter.resume(returning: all) }
     }
 
-    private func runLoop(request: HTTPRequest, schedule: CurlLoadLoop.Schedule, maxInFlight: Int, success: StatusRanges,
-                         deadline: ContinuousClock.Instant?) -> CurlLoadLoop.Totals {
-        let clock = ContinuousClock()
-        guard let loop = CurlLoadLoop(request: request, maxInFlight: maxInFlight) else {
-            recorder.record([TrafficSample(microseconds: 0, slot: recorder.slot(of: clock.now), status: 0, error: "libcurl could not start")])
-            return CurlLoadLoop.Totals()
-        }
+    /// Which engine sends a request's load.
+    enum Engine: Sendable, Equatable {
+        /// `PlainHTTPLoadLoop`: plain `http://`, about a third of libcurl's CPU per request.
+        case builtIn
+        /// `CurlLoadLoop`: `https`, TLS options, proxies, and anything else the built-in client does not do.
+        case curl
+    }
+
+    /// The engine `request` is sent with, unless its host does not resolve at start (then libcurl, which reports
+    /// the failure as it always has).
+    static func engine(for request: HTTPRequest) -> Engine {
+        PlainHTTPRequest(request) == nil ? .curl : .builtIn
+    }
+
+    /// One load thread: the built-in loop when it can send `request`, libcurl's otherwise, its samples handed to the
+    /// recorder in batches.
+    private func runLoop(request: HTTPRequest, schedule: LoadSchedule, maxInFlight: Int, success: StatusRanges,
+                         deadline: ContinuousClock.Instant?) -> LoadTotals {
         var batch: [TrafficSample] = []
         batch.reserveCapacity(Self.batchSize)
-        var flushed = clock.now
-        let totals = loop.run(schedule, start: recorder.origin, until: deadline, stop: stopSignal) { latency, outcome in
-            let now = clock.now
+        var flushed = recorder.origin
+        let sink = { [recorder] (latency: Duration, outcome: LoadOutcome, finished: ContinuousClock.Instant) in
             let microseconds = UInt64(max(0, latency / .microseconds(1)))
-            let slot = recorder.slot(of: now)
+            let slot = recorder.slot(of: finished)
             switch outcome {
             case .status(let status):
                 batch.append(TrafficSample(microseconds: microseconds, slot: slot, status: status,
@@ -111,13 +122,20 @@ final class TrafficLoad: Sendable {
             case .unsent:
                 batch.append(TrafficSample(microseconds: microseconds, slot: slot, status: 0, error: "not sent (every connection busy)"))
             }
-            if batch.count >= Self.batchSize || flushed.duration(to: now) >= Self.batchAge {
+            if batch.count >= Self.batchSize || flushed.duration(to: finished) >= Self.batchAge {
                 recorder.record(batch)
                 batch.removeAll(keepingCapacity: true)
-                flushed = now
+                flushed = finished
             }
         }
-        recorder.record(batch)
-        return totals
+        defer { recorder.record(batch) }
+        if let loop = PlainHTTPLoadLoop(request: request, maxInFlight: maxInFlight) {
+            return loop.run(schedule, start: recorder.origin, until: deadline, stop: stopSignal, sink: sink)
+        }
+        guard let loop = CurlLoadLoop(request: request, maxInFlight: maxInFlight) else {
+            recorder.record([TrafficSample(microseconds: 0, slot: recorder.slot(of: ContinuousClock.now), status: 0, error: "libcurl could not start")])
+            return LoadTotals()
+        }
+        return loop.run(schedule, start: recorder.origin, until: deadline, stop: stopSignal, sink: sink)
     }
 }
