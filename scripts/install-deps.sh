@@ -6,7 +6,7 @@ set -euo pipefail
 what="${1:-test}"
 build_pkgs=(libcurl4-openssl-dev libpq-dev pkg-config)
 demo_pkgs=(procps)
-test_pkgs=(postgresql postgresql-contrib prometheus chromium nginx-light wrk pgbackrest procps python3-pip)
+test_pkgs=(postgresql postgresql-contrib prometheus chromium nginx-light wrk pgbackrest procps python3-pip time)
 
 case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;
