@@ -100,7 +100,7 @@ struct TrafficProbeDriverTests {
         let first = try await observe(yaml, role: "guard")
         #expect(TrafficStreams.shared.count == 1)
         #expect(try number(first, "requests") >= 80, "\(first.summary)")
-        #expect(try number(first, "success") == 100)
+        #expect(try number(first, "success") == 100, "\(first.summary)")
 
         let stalling = Task { await server.stall(for: .milliseconds(1200)) }
         try await Task.sleep(for: .milliseconds(900))
