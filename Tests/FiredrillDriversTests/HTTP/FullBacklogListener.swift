@@ -15,23 +15,7 @@ final class FullBacklogListener {
     private var fillers: [Int32] = []
 
     init() throws {
-        let fd = socket(AF_INET, socketStream, 0)
-        guard fd >= 0 else { throw ServerError("socket", errno) }
-        var address = Self.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 0) == 0 else {
-            let code = errno
-            closeDescriptor(fd)
-            throw ServerError("bind/listen", code)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listenFD = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listenFD, port) = try listeningLoopbackSocket(backlog: 0)
 
         // Bounded: a few connects fill a backlog of 0 on Linux and macOS.
         for _ in 0..<16 {

@@ -26,26 +26,20 @@ final class LoopbackHTTPServer: Sendable {
     static let bigBodySize = 3 << 20
     static let healthBody = #"{"status":"healthy","checks":{"db":"ok"}}"#
 
-    let port: Int
+    var port: Int { listener.port }
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    private let listenFD: Int32
-    private let stopReadFD: Int32
-    private let stopWriteFD: Int32
-    private let threads = DispatchGroup()
+    private let listener: LoopbackListener
 
     private struct State {
-        var connections: Set<Int32> = []
-        var accepted = 0
         var requests = 0
-        var stopped = false
         var metrics = ""
         var lastRequest: ReceivedRequest?
     }
     private let state = Mutex(State())
 
     /// Connections accepted so far.
-    var acceptedConnections: Int { state.withLock { $0.accepted } }
+    var acceptedConnections: Int { listener.acceptedConnections }
     /// Requests received so far (counted before the response is sent).
     var requestsServed: Int { state.withLock { $0.requests } }
     /// The latest request received (recorded before the response is sent).
@@ -75,99 +69,14 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     init() throws {
-        let fd = socket(AF_INET, socketStream, 0)
-        guard fd >= 0 else { throw ServerError("socket", errno) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 128) == 0 else {
-            let code = errno
-            close(fd)
-            throw ServerError("bind/listen", code)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        var pipeFDs: [Int32] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else {
-            close(fd)
-            throw ServerError("pipe", errno)
-        }
-        listenFD = fd
-        stopReadFD = pipeFDs[0]
-        stopWriteFD = pipeFDs[1]
-        port = Int(UInt16(bigEndian: address.sin_port))
-
-        threads.enter()
-        Thread { [self] in
-            acceptLoop()
-            threads.leave()
-        }.start()
+        listener = try LoopbackListener()
+        listener.start { [self] connection in serve(connection) }
     }
 
     /// Stops accepting, ends every connection, interrupts `/slow`, and waits (up to 5 s) for all
     /// server threads. Safe to call more than once.
     func stop() {
-        let alreadyStopped = state.withLock { state in
-            defer { state.stopped = true }
-            if !state.stopped {
-                var byte: UInt8 = 1
-                _ = write(stopWriteFD, &byte, 1)
-                for connection in state.connections { shutdown(connection, Int32(SHUT_RDWR)) }
-            }
-            return state.stopped
-        }
-        guard !alreadyStopped else { return }
-        _ = threads.wait(timeout: .now() + 5)
-        close(listenFD)
-    }
-
-    deinit {
-        stop()
-        close(stopReadFD)
-        close(stopWriteFD)
-    }
-
-    // MARK: - Accepting
-
-    private func acceptLoop() {
-        while true {
-            var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: stopReadFD, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 2, 1000)
-            if ready < 0 && errno != EINTR { return }
-            if fds[1].revents != 0 { return }
-            guard fds[0].revents != 0 else { continue }
-            let connection = accept(listenFD, nil, nil)
-            guard connection >= 0 else { continue }
-            #if canImport(Darwin)
-            var yes: Int32 = 1
-            setsockopt(connection, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
-            #endif
-            let admitted = state.withLock { state in
-                guard !state.stopped else { return false }
-                state.connections.insert(connection)
-                state.accepted += 1
-                return true
-            }
-            guard admitted else {
-                close(connection)
-                return
-            }
-            threads.enter()
-            Thread { [self] in
-                serve(connection)
-                state.withLock { _ = $0.connections.remove(connection) }
-                close(connection)
-                threads.leave()
-            }.start()
-        }
+        listener.stop()
     }
 
     // MARK: - One connection
@@ -264,7 +173,7 @@ final class LoopbackHTTPServer: Sendable {
             send(fd, status: code, body: Array("status \(code)".utf8), includeBody: includeBody)
         case "/slow":
             let milliseconds = Int32(query["ms"] ?? "0") ?? 0
-            var stopFD = [pollfd(fd: stopReadFD, events: Int16(POLLIN), revents: 0)]
+            var stopFD = [pollfd(fd: listener.stopFD, events: Int16(POLLIN), revents: 0)]
             _ = poll(&stopFD, 1, milliseconds)
             send(fd, status: 200, body: Array("slept \(milliseconds) ms".utf8), includeBody: includeBody)
         case "/big":
