@@ -33,7 +33,7 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
     public func finish() {
         timer.cancel()
         state.withLock { s in
-            if s.drawn { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+            if s.drawn { StandardStreams.out("\r\u{1B}[2K") }
             s.drawn = false
         }
     }
@@ -78,7 +78,7 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
             }
             out += "\u{1B}[7m" + status + "\u{1B}[0m"
             s.drawn = true
-            FileHandle.standardOutput.write(Data(out.utf8))
+            StandardStreams.out(out)
         }
     }
 

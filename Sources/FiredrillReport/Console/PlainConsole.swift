@@ -26,6 +26,6 @@ public final class PlainConsole: RunObserver, Sendable {
         case .progress(let step, let message):
             line = "\(JournalClock.rfc3339(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))) \(step): \(message)"
         }
-        if let line { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        if let line { StandardStreams.out(line + "\n") }
     }
 }
