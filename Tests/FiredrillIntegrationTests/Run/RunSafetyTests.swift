@@ -3,6 +3,8 @@ import FiredrillTestSupport
 import Foundation
 import Testing
 
+import FiredrillDrivers
+
 /// Safe under real use, through the binary with real processes and real signals: one live runner per run and one
 /// run of a plan at a time, `recover` never touching a live run, every catchable signal rolling back, a command's
 /// process group ended by `recover`, an interlock that cannot be sidestepped or wedged, rollbacks on a full disk
@@ -280,7 +282,8 @@ import Testing
         #expect(await recover.wait(timeout: .seconds(30)) == 0)
         #expect(recover.readOutput().contains("torn last line"))
         let after = try ChildProcess([binary, "verify", runDir])
-        #expect(await after.wait(timeout: .seconds(20)) == 0, "\(after.readOutput())")
+        #expect(await after.wait(timeout: .seconds(20)) == 0)
+        #expect(after.readOutput().contains("note: event"), "verify must mention the repaired tail")
         let contents = try Self.journal(runDir)
         #expect(contents.events.contains { $0.type == Journal.tornLineDiscardedType })
     }
@@ -360,5 +363,97 @@ import Testing
         #expect(clock.now - start < .seconds(30), "limits.duration of 3s must bound the steady state")
         let contents = try Self.journal(runDir)
         #expect(contents.events.contains { $0.type == "limit.exceeded" })
+    }
+}
+
+/// A drill whose failback points DNS back at the primary (moto, the real `aws` CLI) and scales the standby back down
+/// (a stand-in `kubectl`): the failback's own undos are never owed, nothing is left pending, `recover` has nothing
+/// to do and the next run starts.
+@Suite(.serialized) struct RestorationTests {
+    static func aws(_ moto: MotoFixture, _ args: [String]) async throws -> JSONValue {
+        let result = try await CommandRunner().run(CommandRequest(
+            argv: ["aws"] + args + ["--endpoint-url", moto.endpoint, "--region", moto.region, "--output", "json"],
+            environment: moto.environment, timeout: .seconds(60)))
+        try result.check()
+        let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? .object([:]) : try JSONValue.parse(text)
+    }
+
+    @Test func aCompletedFailbackLeavesNothingOwedAndTheNextRunStarts() async throws {
+        let binary = try FiredrillBinary.path()
+        let dir = try TempDirectory.make(prefix: "failback")
+        let moto = try MotoFixture()
+        defer { moto.stop() }
+        let created = try await Self.aws(moto, ["route53", "create-hosted-zone", "--name", "example.com", "--caller-reference", "firedrill-failback"])
+        let zone = try #require(created["HostedZone"]?["Id"]?.stringValue?.split(separator: "/").last.map(String.init))
+        let batch = #"{"Changes":[{"Action":"CREATE","ResourceRecordSet":{"Name":"api.example.com.","Type":"CNAME","TTL":60,"ResourceRecords":[{"Value":"primary.example.net"}]}}]}"#
+        _ = try await Self.aws(moto, ["route53", "change-resource-record-sets", "--hosted-zone-id", zone, "--change-batch", batch])
+
+        let kubectl = try StandInCLI(programs: ["kubectl"])
+        let access = ["--namespace=geo", "--context=standby"]
+        try kubectl.respond(["kubectl", "get", "deployment/api", "--output=json"] + access,
+                            stdout: #"{"kind":"Deployment","metadata":{"name":"api"},"spec":{"replicas":1}}"#)
+        for n in ["1", "3"] {
+            try kubectl.respond(["kubectl", "scale", "deployment/api", "--replicas=\(n)"] + access, stdout: "deployment.apps/api scaled\n")
+        }
+        let up = dir + "/up"
+        let dns = "region: \(moto.region), endpoint-url: \"\(moto.endpoint)\", hosted-zone: \(zone), record: api.example.com., type: CNAME, ttl: 60"
+        let plan = dir + "/failback.yaml"
+        try """
+        apiVersion: firedrill/v1
+        kind: Drill
+        name: failback-restores
+        title: serve from the standby, then fail back
+        environment: test
+        objectives: { rto: 5m }
+        steady-state:
+          - name: fine
+            command: [true]
+        disaster:
+          - name: point-dns-at-standby
+            aws.route53.failover: { \(dns), values: [standby.example.net] }
+        recovery:
+          - name: scale-up-standby
+            kubernetes.scale: { context: standby, namespace: geo, deployment: api, replicas: 3 }
+          - name: standby-up
+            command: [touch, "\(up)"]
+        recovered:
+          command: [test, -e, "\(up)"]
+          every: 100ms
+          consecutive: 2
+          timeout: 60s
+        failback:
+          - name: point-dns-at-primary
+            aws.route53.failover: { \(dns), values: [primary.example.net] }
+          - name: scale-down-standby
+            kubernetes.scale: { context: standby, namespace: geo, deployment: api, replicas: 1 }
+          - name: standby-down
+            command: [rm, -f, "\(up)"]
+        """.write(toFile: plan, atomically: true, encoding: .utf8)
+
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(moto.environment) { _, new in new }
+        environment.merge(kubectl.environment) { _, new in new }
+        let reports = dir + "/reports"
+        let run = try ChildProcess([binary, "run", plan, "--reports", reports], environment: environment)
+        #expect(await run.wait(timeout: .seconds(120)) == 0, "\(run.readOutput())")
+        let runDir = reports + "/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: reports).first { !$0.hasPrefix(".") }))
+        let contents = try JournalReader.read(at: URL(fileURLWithPath: runDir + "/journal.jsonl"))
+        #expect(RunDirectory.pendingUndos(in: contents.events).isEmpty)
+        let restorations = contents.events.filter { $0.type == "undo.intent" && $0.data["restoration"] == true }.compactMap(\.step)
+        #expect(Set(restorations) == ["point-dns-at-primary", "scale-down-standby"])
+
+        let listed = try await Self.aws(moto, ["route53", "list-resource-record-sets", "--hosted-zone-id", zone])
+        let record = (listed["ResourceRecordSets"]?.arrayValue ?? []).first { $0["Name"] == "api.example.com." && $0["Type"] == "CNAME" }
+        #expect(record?["ResourceRecords"]?[0]?["Value"] == "primary.example.net", "the failback must stay restored")
+
+        let report = try String(contentsOfFile: runDir + "/report.md", encoding: .utf8)
+        #expect(!report.contains("PENDING"), "nothing may be reported owed")
+        let recover = try ChildProcess([binary, "recover", "--dry-run", runDir], environment: environment)
+        #expect(await recover.wait(timeout: .seconds(30)) == 0)
+        #expect(recover.readOutput().contains("nothing to recover"))
+
+        let next = try ChildProcess([binary, "run", plan, "--reports", reports], environment: environment)
+        #expect(await next.wait(timeout: .seconds(120)) == 0, "the next run must start: \(next.readOutput())")
     }
 }
