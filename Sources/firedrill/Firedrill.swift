@@ -20,6 +20,7 @@ struct Firedrill: AsyncParsableCommand {
             RecoverCommand.self,
             VerifyCommand.self,
             ReportCommand.self,
+            ImportCommand.self,
             SandboxCommand.self,
             SandboxWorkerCommand.self,
             BenchJournalCommand.self,
