@@ -64,6 +64,16 @@ struct RunProgress {
             steps.append(RunningStep(name: e.step ?? "?", kind: d["kind"]?.stringValue ?? "", started: now, holds: holds))
         case "step.ended":
             steps.removeAll { $0.name == e.step }
+        case "undo.started":
+            // An undo is named after the fault it undoes: `undo #3 (scale api back to 3) of kill-api`.
+            let name = "undo #\(Int(d["id"]?.doubleValue ?? 0)) of \(e.step ?? "?")"
+            steps.append(RunningStep(name: name, kind: d["description"]?.stringValue ?? "undo", started: now, holds: nil))
+        case "undo.done", "undo.failed":
+            let name = "undo #\(Int(d["id"]?.doubleValue ?? 0)) of \(e.step ?? "?")"
+            steps.removeAll { $0.name == name }
+        case "recover.started":
+            phase = "recover"
+            phaseStarted = now
         case "drill.injected":
             recovered = RecoveredWatch(started: now)
         case "drill.stable":

@@ -41,6 +41,11 @@ import Testing
         p.apply(Self.event("phase.started", ["phase": "rollbacks"]), at: Self.at(62))
         p.apply(Self.event("step.started", step: "undo-scale", ["kind": "kubernetes.scale"]), at: Self.at(63))
         #expect(p.status(at: Self.at(75)) == "rollbacks 13s: step undo-scale (kubernetes.scale) running for 12s")
+        p.apply(Self.event("step.ended", step: "undo-scale"), at: Self.at(76))
+        p.apply(Self.event("undo.started", step: "kill-api", ["id": 3, "description": "scale api back to 3"]), at: Self.at(76))
+        #expect(p.status(at: Self.at(86)) == "rollbacks 24s: step undo #3 of kill-api (scale api back to 3) running for 10s")
+        p.apply(Self.event("undo.done", step: "kill-api", ["id": 3, "how": "scaled"]), at: Self.at(87))
+        #expect(p.status(at: Self.at(88)) == "rollbacks 26s: in progress")
         p.apply(Self.event("run.ended"), at: Self.at(80))
         #expect(p.ended)
     }
