@@ -66,4 +66,45 @@ struct PostgresProbeValueTests {
         #expect(result.passed, "\(result.message)")
         #expect(result.message.contains("(server said: NOTICE: checked by firedrill)"), "\(result.message)")
     }
+
+    /// Through the binary, as a user runs it: the notice is in the journal, never printed raw by libpq
+    /// (`NOTICE:  …` with two spaces, on stderr), and `value: true` passes for a boolean.
+    @Test func theBinaryPrintsNoRawNotice() async throws {
+        let pg = try SharedPostgres.current()
+        let setup = try await PGConnection.connect(pg.conninfo)
+        _ = try await setup.query("""
+            CREATE OR REPLACE FUNCTION firedrill_noisy_check() RETURNS boolean LANGUAGE plpgsql AS $$
+            BEGIN RAISE NOTICE 'checked by firedrill'; RETURN true; END $$
+            """)
+        await setup.close()
+        let dir = try TempDirectory.make(prefix: "noisy-postgres")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plan = dir + "/noisy.yaml"
+        try """
+            apiVersion: firedrill/v1
+            kind: Experiment
+            name: noisy-postgres
+            title: A check whose query raises a notice
+            environment: test
+            secrets:
+              pg: { env: FIREDRILL_TEST_PG_DSN }
+            steady-state:
+              - name: noisy
+                postgres: { dsn: "${secret.pg}", query: "SELECT firedrill_noisy_check()" }
+                expect: { value: true }
+            method:
+              - wait: 100ms
+            """.write(toFile: plan, atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
+        environment["FIREDRILL_TEST_PG_DSN"] = pg.conninfo
+        let child = try ChildProcess([try FiredrillBinary.path(), "run", plan, "--report-dir", dir + "/run"], environment: environment)
+        let status = try #require(await child.wait(timeout: .seconds(60)), "firedrill run did not finish within 60s")
+        let output = child.readOutput()
+        #expect(status == 0, "\(output)")
+        #expect(!output.contains("NOTICE:  checked by firedrill"), "\(output)")
+        #expect(!output.split(separator: "\n").contains { $0.hasPrefix("NOTICE") }, "\(output)")
+        #expect(output.contains("(server said: NOTICE: checked by firedrill)"), "\(output)")
+        let journal = try String(contentsOfFile: dir + "/run/journal.jsonl", encoding: .utf8)
+        #expect(journal.contains("(server said: NOTICE: checked by firedrill)"))
+    }
 }
