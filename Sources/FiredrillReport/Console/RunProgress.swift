@@ -55,8 +55,8 @@ struct RunProgress {
             phase = d["phase"]?.stringValue ?? phase
             phaseStarted = now
             if phase != "disaster", phase != "recovery" { recovered?.done = true }
-            // Guards watch only the method: once another phase begins, their last verdict is history.
-            if phase != "method" { guards = [:] }
+            // Guards watch the method, or a drill's disaster and recovery: after those, their verdicts are history.
+            if !["method", "disaster", "recovery"].contains(phase) { guards = [:] }
         case "step.started":
             let holds = d["seconds"]?.doubleValue
                 ?? d["params"]?["for"]?.stringValue.flatMap { try? DurationSyntax.parse($0) }?.seconds
