@@ -260,7 +260,7 @@ public actor PGConnection {
 
     /// Owns the `PGconn`; finishing it when the actor goes away. Also keeps the notices libpq hands to
     /// `receiveNotice`, which it calls on the actor's thread from inside a libpq call.
-    final class Handle {
+    fileprivate final class Handle {
         var conn: OpaquePointer?
         private var notices: [String] = []
         static let noticeLimit = 50
