@@ -30,6 +30,8 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // The run's signal handler: async-signal-safe, so it is C; Swift sees only the pipe it writes to.
+        .target(name: "CFiredrillSignals"),
         .target(
             name: "FiredrillCore",
             dependencies: [
@@ -66,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "firedrill",
             dependencies: [
-                "FiredrillCore", "FiredrillDrivers", "FiredrillReport", "FiredrillSandbox",
+                "FiredrillCore", "FiredrillDrivers", "FiredrillReport", "FiredrillSandbox", "CFiredrillSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

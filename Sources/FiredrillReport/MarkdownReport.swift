@@ -207,7 +207,7 @@ public enum MarkdownReport {
             w.line("| # | Step | Undo | Recorded | Status | Closed | How |")
             w.line("|---|---|---|---|---|---|---|")
             for u in r.undos {
-                w.line("| \(u.id) | \(t(u.step)) | \(t(u.description)) | \(w.time(u.recorded.time)) | \(u.status == "done" ? "done" : u.status.uppercased()) | \(w.time(u.closed?.time)) | \(t(ReportText.excerpt(u.how ?? ""))) |")
+                w.line("| \(u.id) | \(t(u.step)) | \(t(u.description)) | \(w.time(u.recorded.time)) | \(u.status == "done" || u.status == "not owed" ? u.status : u.status.uppercased()) | \(w.time(u.closed?.time)) | \(t(ReportText.excerpt(u.how ?? ""))) |")
             }
             w.line()
         }

@@ -227,9 +227,12 @@ struct RunReportBuilder: Sendable {
     private mutating func undoIntent(_ e: JournalEvent, at: R.Instant) {
         let id = e.data["id"]?.intValue ?? 0
         undoIndex[id] = undos.count
+        // A restoration's undo (a rollback or failback step) is never owed: undoing it would reverse the restoration.
+        let restoration = e.data["restoration"]?.boolValue == true
         undos.append(R.UndoRow(id: id, step: e.step ?? "", key: e.data["key"]?.stringValue ?? "",
-                               description: e.data["description"]?.stringValue ?? "", recorded: at, status: "pending",
-                               how: nil, closed: nil))
+                               description: e.data["description"]?.stringValue ?? "", recorded: at,
+                               status: restoration ? "not owed" : "pending",
+                               how: restoration ? "part of a restoration: never undone" : nil, closed: restoration ? at : nil))
     }
 
     private mutating func undoStarted(_ e: JournalEvent, at: R.Instant) {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A real child process started by a test (argv, no shell), killed at the end if still running.
+/// A real child process started by a test (argv, no shell), killed at the end if still running. It starts in a
+/// fresh temporary directory unless given one.
 public final class ChildProcess: @unchecked Sendable {
     // Foundation.Process is used from one test task at a time.
     public let process = Process()
@@ -10,7 +11,10 @@ public final class ChildProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: argv[0].contains("/") ? argv[0] : "/usr/bin/env")
         process.arguments = argv[0].contains("/") ? Array(argv.dropFirst()) : argv
         if let environment { process.environment = environment }
-        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
+        // A fresh directory unless told otherwise, so defaults relative to it (`reports/`, its run index and plan
+        // locks) never land in the package being tested.
+        let directory = try workingDirectory ?? TempDirectory.make(prefix: "firedrill-cwd")
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = output
         process.standardError = output
         try process.run()

@@ -15,7 +15,7 @@ struct PlanArguments: ParsableArguments {
         let overrides = try VarOption.parse(vars)
         let result = PlanLoader.load(path: file, overrides: overrides)
         if !result.diagnostics.isEmpty {
-            FileHandle.standardError.write(Data((result.rendered() + "\n").utf8))
+            StandardStreams.err(result.rendered() + "\n")
         }
         guard let plan = result.plan else { throw ExitStatus.invalid }
         return (plan, overrides)

@@ -13,7 +13,7 @@ public enum PlanSchema {
         ParamSpec("participants", .stringList, "people or roles taking part (drills)"),
         ParamSpec("schedule", .stringMap, "{ cron, timezone } for recurring drills"),
         ParamSpec("objectives", .stringMap, "{ rto, rpo } (drills)"),
-        ParamSpec("limits", .stringMap, "{ duration, max-targets } hard ceilings"),
+        ParamSpec("limits", .stringMap, "{ duration, max-targets, rollbacks } hard ceilings"),
         ParamSpec("vars", .stringMap, "values substituted as ${name}"),
         ParamSpec("secrets", .stringMap, "name: { env: VAR } or { file: path }, substituted as ${secret.name} and never shown"),
         ParamSpec("steady-state", .steps, "probes that must hold before and after"),
@@ -53,8 +53,9 @@ public enum PlanSchema {
     ]
 
     public static let limits: [ParamSpec] = [
-        ParamSpec("duration", .duration, default: "1h", "the whole run; exceeding it aborts"),
+        ParamSpec("duration", .duration, default: "1h", "everything before rollbacks, steady state included; exceeding it aborts"),
         ParamSpec("max-targets", .integer(min: 1, max: nil), default: "10", "most targets any one step may touch; more aborts before anything is touched"),
+        ParamSpec("rollbacks", .duration, default: "10m", "failback, undos and rollbacks together; what is left when it passes stays owed for `firedrill recover`"),
     ]
 
     public static let objectives: [ParamSpec] = [

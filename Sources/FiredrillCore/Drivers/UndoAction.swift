@@ -6,10 +6,14 @@ public struct UndoAction: Sendable, Codable, Hashable {
     public var params: JSONValue
     /// What it does, in words for the report: "SIGCONT to pid 4242".
     public var description: String
+    /// Ends something the step itself started (a command's process group), rather than reversing an effect on
+    /// the target: owed in every phase, restorations included, until the step has finished.
+    public var cleanup: Bool
 
-    public init(key: String, params: JSONValue, description: String) {
+    public init(key: String, params: JSONValue, description: String, cleanup: Bool = false) {
         self.key = key
         self.params = params
         self.description = description
+        self.cleanup = cleanup
     }
 }

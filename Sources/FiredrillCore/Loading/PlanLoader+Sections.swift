@@ -127,6 +127,7 @@ extension PlanLoader {
         guard mapping(node, "limits", keys: PlanSchema.limits) != nil else { return limits }
         if let d = node["duration"].flatMap({ duration($0, "limits.duration") }) { limits.duration = d }
         if let m = node["max-targets"].flatMap({ integer($0, "limits.max-targets", min: 1, max: nil) }) { limits.maxTargets = m }
+        if let r = node["rollbacks"].flatMap({ duration($0, "limits.rollbacks") }) { limits.rollbacks = r }
         return limits
     }
 

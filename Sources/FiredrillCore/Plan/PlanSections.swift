@@ -1,11 +1,15 @@
 /// `limits:` — hard ceilings on a run.
 public struct Limits: Sendable, Hashable {
+    /// Everything before rollbacks: steady state, method or disaster and recovery, verify.
     public var duration: Duration
     public var maxTargets: Int
+    /// Failback, undos and rollbacks together; what is left when it passes stays owed for `recover`.
+    public var rollbacks: Duration
 
-    public init(duration: Duration = .seconds(3600), maxTargets: Int = 10) {
+    public init(duration: Duration = .seconds(3600), maxTargets: Int = 10, rollbacks: Duration = .seconds(600)) {
         self.duration = duration
         self.maxTargets = maxTargets
+        self.rollbacks = rollbacks
     }
 }
 

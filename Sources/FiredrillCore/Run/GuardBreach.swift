@@ -14,5 +14,7 @@ public struct GuardBreach: Error, Sendable, CustomStringConvertible {
 /// `limits.duration` ran out.
 public struct LimitExceeded: Error, Sendable, CustomStringConvertible {
     public var limit: Duration
-    public var description: String { "limits.duration of \(DurationSyntax.format(limit)) exceeded" }
+    /// The limit's key: `duration` or `rollbacks`.
+    public var name: String = "duration"
+    public var description: String { "limits.\(name) of \(DurationSyntax.format(limit)) exceeded" }
 }

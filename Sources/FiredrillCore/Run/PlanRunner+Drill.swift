@@ -36,6 +36,7 @@ extension PlanRunner {
         let instants: RecoveryWatcher.Instants?
         do {
             instants = try await withDrillGuards {
+                await control.markInjecting()
                 try await recorder.record("phase.started", ["phase": "disaster"])
                 let wall = Date().timeIntervalSince1970
                 let injected = try await recorder.record("drill.injected", ["wall": .number(wall)])

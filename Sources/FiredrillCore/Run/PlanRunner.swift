@@ -46,27 +46,45 @@ public struct PlanRunner: Sendable {
         var injected: Bool
     }
 
+    /// The main phase under `limits.duration`: steady state, method or disaster and recovery, verify.
     func runMain() async -> MainOutcome {
         do {
-            switch plan.kind {
-            case .experiment: return try await experimentMain()
-            case .drill: return try await drillMain()
+            let kind = plan.kind
+            return try await withLimit(plan.limits.duration, name: "duration") {
+                switch kind {
+                case .experiment: return try await experimentMain()
+                case .drill: return try await drillMain()
+                }
             }
         } catch let breach as GuardBreach {
             await recorder.note("guard.breached", step: breach.guardName, [
                 "message": .string(breach.message), "observed": breach.observed ?? .null,
                 "expected": breach.expected.map { .string($0) } ?? .null, "failures": .number(Double(breach.failures)),
             ])
-            return MainOutcome(ending: .aborted, reason: breach.description, injected: true)
+            return MainOutcome(ending: .aborted, reason: breach.description, injected: await control.injected)
         } catch let limit as LimitExceeded {
             await recorder.note("limit.exceeded", ["limit": .string(limit.description)])
-            return MainOutcome(ending: .aborted, reason: limit.description, injected: true)
+            return MainOutcome(ending: .aborted, reason: limit.description, injected: await control.injected)
         } catch let failure as StepFailure {
-            return MainOutcome(ending: .failed, reason: failure.description, injected: true)
+            return MainOutcome(ending: .failed, reason: failure.description, injected: await control.injected)
         } catch is CancellationError {
-            return MainOutcome(ending: .interrupted, reason: "cancelled", injected: true)
+            return MainOutcome(ending: .interrupted, reason: "cancelled", injected: await control.injected)
         } catch {
-            return MainOutcome(ending: .failed, reason: String(describing: error), injected: true)
+            return MainOutcome(ending: .failed, reason: String(describing: error), injected: await control.injected)
+        }
+    }
+
+    /// Runs `body`, cancelling it and throwing `LimitExceeded` when `limit` passes first.
+    func withLimit<T: Sendable>(_ limit: Duration, name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw LimitExceeded(limit: limit, name: name)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            return first
         }
     }
 
@@ -85,7 +103,19 @@ public struct PlanRunner: Sendable {
 
         await control.enter(.rollbacks)
         let ended = outcome
-        let rollbackTask = Task { await runRollbacks(after: ended) }
+        let rollbackLimit = plan.limits.rollbacks
+        // A fresh task: cancelling the main phase cannot cancel it. Only `limits.rollbacks` can; whatever is still
+        // owed then stays owed (open undos, rollback steps not ended ok) for `firedrill recover`.
+        let rollbackTask = Task { () -> (RollbackOutcome, Bool?) in
+            do {
+                return try await withLimit(rollbackLimit, name: "rollbacks") { await runRollbacks(after: ended) }
+            } catch {
+                await recorder.note("limit.exceeded", ["limit": .string(LimitExceeded(limit: rollbackLimit, name: "rollbacks").description),
+                                                       "phase": "rollbacks"])
+                StandardStreams.err("firedrill: limits.rollbacks of \(DurationSyntax.format(rollbackLimit)) exceeded: what is still owed stays owed; run `firedrill recover \(options.runDirectory)`\n")
+                return (.pending, nil)
+            }
+        }
         let (rollback, recovered) = await rollbackTask.value
         await control.enter(.finished)
 
@@ -94,8 +124,10 @@ public struct PlanRunner: Sendable {
             "exit-code": .number(Double(outcome.ending.exitCode)), "rollback": .string(rollback.rawValue),
             "recovered-after-rollback": recovered.map { .bool($0) } ?? .null,
         ])
-        return RunSummary(ending: outcome.ending, reason: outcome.reason, rollback: rollback,
-                          recoveredAfterRollback: recovered, runDirectory: options.runDirectory, events: await recorder.events)
+        var summary = RunSummary(ending: outcome.ending, reason: outcome.reason, rollback: rollback,
+                                 recoveredAfterRollback: recovered, runDirectory: options.runDirectory, events: await recorder.events)
+        summary.journalFailure = await recorder.writeFailure
+        return summary
     }
 
     func experimentMain() async throws -> MainOutcome {
@@ -104,6 +136,7 @@ public struct PlanRunner: Sendable {
         if !before.isEmpty {
             return MainOutcome(ending: .notStarted, reason: "not started: steady state not met (\(before.joined(separator: "; ")))", injected: false)
         }
+        await control.markInjecting()
         try await recorder.record("phase.started", ["phase": "method"])
         try await runUnderGuards { try await stepRunner.run(plan.method, phase: "method") }
         try await recorder.record("phase.started", ["phase": "steady-state-after"])
@@ -130,10 +163,10 @@ public struct PlanRunner: Sendable {
         return failures
     }
 
-    /// Runs `body` while every guard watches; the first breach, a limit, or a failure cancels the rest.
+    /// Runs `body` while every guard watches; the first breach or failure cancels the rest (`limits.duration`
+    /// bounds the whole main phase around it).
     func runUnderGuards(_ body: @escaping @Sendable () async throws -> Void) async throws {
         let watcher = GuardWatcher(probes: await currentProbeRunner(), recorder: recorder)
-        let limit = plan.limits.duration
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try await body()
@@ -144,10 +177,6 @@ public struct PlanRunner: Sendable {
                     try await watcher.watch(spec)
                     return false
                 }
-            }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw LimitExceeded(limit: limit)
             }
             defer { group.cancelAll() }
             while let done = try await group.next() {
@@ -176,7 +205,9 @@ public struct PlanRunner: Sendable {
             return (.nothingToRollBack, nil)
         }
         var failed = 0
+        var work = pending.count + plan.rollbacks.count
         if plan.kind == .drill, outcome.injected, !plan.failback.isEmpty {
+            work += plan.failback.count
             failed += await runFailback()
         }
         await recorder.note("phase.started", ["phase": "rollbacks"])
@@ -198,7 +229,8 @@ public struct PlanRunner: Sendable {
             recovered = failures.isEmpty
             await recorder.note("recovery.checked", ["recovered": .bool(failures.isEmpty), "failures": .array(failures.map { .string($0) })])
         }
-        return (failed == 0 ? .rolledBack : .rollbackFailed, recovered)
+        // "rolled back" only when something was: a plan without rollbacks whose faults undid themselves says so.
+        return (failed > 0 ? .rollbackFailed : work == 0 ? .nothingToRollBack : .rolledBack, recovered)
     }
 }
 

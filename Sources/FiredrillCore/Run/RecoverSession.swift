@@ -1,7 +1,12 @@
 import Foundation
 
-/// `firedrill recover RUN_DIR`: finishes what a run whose runner died left owed — every open undo (newest first),
-/// then every rollback step that did not end `ok` — appending to the same journal so the chain stays whole.
+/// `firedrill recover RUN_DIR`: finishes what a run whose runner died left owed — every open undo (newest first;
+/// a command's process group that is still running is ended), then every rollback step that did not end `ok` —
+/// appending to the same journal so the chain stays whole. A torn last line is cut off and the cut journaled.
+///
+/// It never touches a live run: it takes the run directory's lock (`runner.lock`) that a live runner holds for as
+/// long as it lives, and refuses while another process holds it. Undos of restorations (rollback and failback
+/// steps) are never owed, so a completed failback is never reversed.
 public struct RecoverSession: Sendable {
     public let runDirectory: String
     public let drivers: any DriverSet
@@ -13,15 +18,57 @@ public struct RecoverSession: Sendable {
         self.observer = observer
     }
 
+    /// What a run still owes, read without changing anything.
+    public struct Owed: Sendable {
+        /// Open undos, oldest first (they are carried out newest first).
+        public var undos: [UndoLedger.Entry]
+        /// Rollback steps that did not end `ok` in a run that injected something.
+        public var rollbacks: [Step]
+        /// The journal's last line is torn: its byte count (it is cut off and the cut journaled).
+        public var tornTailBytes: Int?
+        /// The plan as it was run.
+        public var plan: Plan
+
+        public var isEmpty: Bool { undos.isEmpty && rollbacks.isEmpty && tornTailBytes == nil }
+
+        /// One line per action, in the order `recover` carries them out.
+        public var lines: [String] {
+            var out: [String] = []
+            if let bytes = tornTailBytes { out.append("cut the torn last line of the journal (\(bytes) bytes) and journal the cut") }
+            out += undos.reversed().map { "undo #\($0.token.id) from step \($0.step): \($0.action.description)" }
+            out += rollbacks.map { "rollback step \($0.name) (\($0.kindName))" }
+            return out
+        }
+    }
+
+    /// A live process holds the run: `recover` refuses.
+    public struct LiveRun: Error, Sendable, CustomStringConvertible {
+        public var runDirectory: String
+        public var holder: ProcessLock.Holder?
+        public var description: String {
+            "\(runDirectory) is in progress (" + (holder.map { "`firedrill \($0.command)`, \($0)" } ?? "a process that is starting")
+                + "): recover never touches a live run; wait for it to end, or stop it (Ctrl-C rolls back)"
+        }
+    }
+
     /// What recovery did.
     public struct Outcome: Sendable {
         public var undone: Int
         public var rollbacksRun: Int
         public var failures: Int
         public var nothingToDo: Bool
+        public var repairedTornTail: Bool
     }
 
-    public func recover() async throws -> Outcome {
+    /// What the run owes now, changing nothing (`recover --dry-run`). Throws `LiveRun` while a runner holds it.
+    public func owed() throws -> Owed {
+        if case .held(let holder) = ProcessLock.state(runDirectory + "/" + RunDirectory.lockFileName) {
+            throw LiveRun(runDirectory: runDirectory, holder: holder)
+        }
+        return try survey()
+    }
+
+    private func survey() throws -> Owed {
         let manifest = try RunManifest.read(from: runDirectory)
         let journalURL = URL(fileURLWithPath: runDirectory + "/" + Journal.fileName)
         let contents: JournalContents
@@ -30,7 +77,13 @@ public struct RecoverSession: Sendable {
         } catch {
             throw RunError("cannot read \(journalURL.path): \(error)")
         }
-        let pending = RunDirectory.pendingUndos(in: contents.events)
+        var torn: Int?
+        if let problem = contents.verification.problem {
+            guard case .truncatedFinalLine(let bytes) = problem.kind else {
+                throw RunError("\(journalURL.path) is invalid (\(problem)); recover does not extend a journal that fails verification: run `firedrill verify \(runDirectory)`")
+            }
+            torn = bytes
+        }
         let planPath = runDirectory + "/" + RunManifest.planCopyName
         let loaded = PlanLoader.load(path: planPath, overrides: manifest.overrides)
         guard let plan = loaded.plan else {
@@ -39,33 +92,54 @@ public struct RecoverSession: Sendable {
         let finishedRollbacks = Set(contents.events.filter {
             $0.type == "step.ended" && $0.data["phase"]?.stringValue == "rollbacks" && $0.data["status"]?.stringValue == "ok"
         }.compactMap(\.step))
-        let injected = contents.events.contains { $0.type == "phase.started" && ["method", "disaster"].contains($0.data["phase"]?.stringValue ?? "") }
-        let rollbacksOwed = manifest.rollbacks != .never && injected
+        let rollbacksOwed = manifest.rollbacks != .never && RunDirectory.injected(in: contents.events)
             ? plan.rollbacks.filter { !finishedRollbacks.contains($0.name) } : []
-        if pending.isEmpty, rollbacksOwed.isEmpty {
-            return Outcome(undone: 0, rollbacksRun: 0, failures: 0, nothingToDo: true)
-        }
+        return Owed(undos: RunDirectory.pendingUndos(in: contents.events), rollbacks: rollbacksOwed, tornTailBytes: torn, plan: plan)
+    }
 
+    /// Takes the run's lock, then carries out what it owes once `confirm` (shown the list) agrees.
+    /// - Throws: `LiveRun` while another process holds the run directory.
+    public func recover(confirm: @Sendable (Owed) async -> Bool = { _ in true }) async throws -> Outcome {
+        let lock: ProcessLock
+        do {
+            lock = try ProcessLock.acquire(runDirectory + "/" + RunDirectory.lockFileName,
+                                           holder: .init(command: "recover", runDirectory: runDirectory))
+        } catch let held as ProcessLock.Held {
+            throw LiveRun(runDirectory: runDirectory, holder: held.holder)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let owed = try survey()
+        if owed.isEmpty {
+            return Outcome(undone: 0, rollbacksRun: 0, failures: 0, nothingToDo: true, repairedTornTail: false)
+        }
+        guard await confirm(owed) else { throw CancellationError() }
+
+        let journalURL = URL(fileURLWithPath: runDirectory + "/" + Journal.fileName)
         let journal: Journal
         do {
+            // Opening cuts a torn last line and journals `journal.torn-line-discarded`.
             journal = try Journal.open(existing: journalURL)
         } catch {
             throw RunError("cannot append to \(journalURL.path): \(error)")
         }
+        let plan = owed.plan
+        let pending = owed.undos
         let resolver = (try? Resolver.forPlan(plan, readSecrets: true)) ?? Resolver.forPlanWithoutSecrets(plan)
         let recorder = RunRecorder(journal: journal, observer: observer, secrets: resolver.secretValues)
         try await recorder.record("recover.started", [
             "initiator": .string(RunSession.initiator()), "pending-undos": .number(Double(pending.count)),
-            "pending-rollbacks": .array(rollbacksOwed.map { .string($0.name) }),
+            "pending-rollbacks": .array(owed.rollbacks.map { .string($0.name) }),
+            "repaired-torn-tail": owed.tornTailBytes.map { .number(Double($0)) } ?? .null,
         ])
         let ledger = UndoLedger(recorder: recorder, startingAt: (pending.map(\.token.id).max() ?? 0) + 1)
         for entry in pending { await ledger.adopt(entry) }
         var failures = await UndoExecutor(drivers: drivers, recorder: recorder, control: nil).undo(pending.reversed(), ledger: ledger)
         let runner = StepRunner(drivers: drivers, resolver: resolver, results: StepResults(), recorder: recorder, ledger: ledger,
                                 maxTargets: plan.limits.maxTargets, runLimit: plan.limits.duration)
-        failures += try await runner.run(rollbacksOwed, phase: "rollbacks", keepGoing: true).count
+        failures += try await runner.run(owed.rollbacks, phase: "rollbacks", keepGoing: true).count
         await recorder.note("recover.ended", ["failures": .number(Double(failures))])
-        return Outcome(undone: pending.count, rollbacksRun: rollbacksOwed.count, failures: failures, nothingToDo: false)
+        return Outcome(undone: pending.count, rollbacksRun: owed.rollbacks.count, failures: failures, nothingToDo: false,
+                       repairedTornTail: owed.tornTailBytes != nil)
     }
 }
 

@@ -4,6 +4,8 @@ public struct RunOptions: Sendable {
     public var rollbacks: RollbackPolicy
     public var notes: [String]
     public var initiator: String
+    /// The run directory's lock, held for as long as the runner lives (see `ProcessLock`).
+    public var lock: ProcessLock?
 
     public init(runDirectory: String, rollbacks: RollbackPolicy = .always, notes: [String] = [], initiator: String) {
         self.runDirectory = runDirectory

@@ -7,6 +7,9 @@ public actor RunRecorder {
     private let secrets: [String]
     /// Every event written, for the report at the end.
     public private(set) var events: [JournalEvent] = []
+    /// The first journal write that failed (a full disk, an I/O error): from then on nothing more is injected,
+    /// restorations still run, and the run's exit status says the record is incomplete.
+    public private(set) var writeFailure: String?
 
     public init(journal: Journal, observer: (any RunObserver)?, secrets: [String]) {
         self.journal = journal
@@ -17,7 +20,16 @@ public actor RunRecorder {
     /// Journals one event (secrets masked) and returns it once it is on disk.
     @discardableResult
     public func record(_ type: String, step: String? = nil, _ data: JSONValue = .object([:])) async throws -> JournalEvent {
-        let event = try await journal.append(type: type, step: step, data: mask(data))
+        let event: JournalEvent
+        do {
+            event = try await journal.append(type: type, step: step, data: mask(data))
+        } catch {
+            if writeFailure == nil {
+                writeFailure = "\(error)"
+                StandardStreams.err("firedrill: THE JOURNAL COULD NOT BE WRITTEN (\(error)): nothing more is injected; rollbacks still run, unrecorded where they must be\n")
+            }
+            throw error
+        }
         events.append(event)
         observer?.observe(.journaled(event))
         return event
@@ -29,7 +41,7 @@ public actor RunRecorder {
         do {
             try await record(type, step: step, data)
         } catch {
-            FileHandle.standardError.write(Data("firedrill: journal write failed for \(type): \(error)\n".utf8))
+            StandardStreams.err("firedrill: journal write failed for \(type): \(error)\n")
         }
     }
 

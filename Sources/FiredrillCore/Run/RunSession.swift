@@ -19,6 +19,9 @@ public struct RunSession: Sendable {
     }
 
     /// Prepares the run directory and journal; the run itself starts with `run(in:)`.
+    ///
+    /// The directory's lock (`runner.lock`) is taken before anything else is written to it, and the run is
+    /// recorded in the index under `reportsRoot` (when given) wherever its directory is.
     public func prepare(reportsRoot: String?, runDirectory: String?, rollbacks: RollbackPolicy, notes: [String],
                         initiator: String = RunSession.initiator()) throws -> (RunOptions, RunRecorder, Resolver) {
         let resolver: Resolver
@@ -37,7 +40,12 @@ public struct RunSession: Sendable {
         } else {
             dir = try RunDirectory.create(under: reportsRoot ?? "reports", planName: plan.name)
         }
-        let options = RunOptions(runDirectory: dir, rollbacks: rollbacks, notes: notes, initiator: initiator)
+        let lock = try ProcessLock.acquire(dir + "/" + RunDirectory.lockFileName, holder: .init(command: "run", runDirectory: dir))
+        if let reportsRoot {
+            try RunDirectory.index(dir, planName: plan.name, root: reportsRoot)
+        }
+        var options = RunOptions(runDirectory: dir, rollbacks: rollbacks, notes: notes, initiator: initiator)
+        options.lock = lock
         try Data(plan.text.utf8).write(to: URL(fileURLWithPath: dir + "/" + RunManifest.planCopyName))
         let manifest = RunManifest(
             planName: plan.name, planPath: plan.path, planSHA256: Self.sha256(plan.text), gitCommit: Self.gitCommit(for: plan.path),

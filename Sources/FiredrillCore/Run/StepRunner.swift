@@ -42,8 +42,19 @@ public struct StepRunner: Sendable {
         return tolerated
     }
 
+    /// The phases whose steps put things back: their undo intents are never owed (see `UndoLedger.willApply`),
+    /// and they run even when the journal can no longer be written.
+    public static let restorationPhases: Set<String> = ["rollbacks", "failback"]
+
     public func run(_ step: Step, phase: String) async throws {
+        try await run(step, phase: phase, restoring: Self.restorationPhases.contains(phase))
+    }
+
+    func run(_ step: Step, phase: String, restoring: Bool) async throws {
         try Task.checkCancellation()
+        if !restoring, let failure = await recorder.writeFailure {
+            throw StepFailure(step: step.name, message: "not started: nothing is injected once the journal could not be written (\(failure))")
+        }
         let clock = ContinuousClock()
         let start = clock.now
         var started: [String: JSONValue] = ["phase": .string(phase), "kind": .string(step.kindName)]
@@ -52,14 +63,25 @@ public struct StepRunner: Sendable {
             started["params"] = .object(Self.json(resolver.display(call.params)))
         }
         if case .wait(let d, _) = step.action { started["seconds"] = .number(d.seconds) }
-        try await recorder.record("step.started", step: step.name, .object(started))
+        if restoring {
+            // A restoration runs even when its record cannot be written: better an unrecorded rollback than a
+            // fault left in place.
+            await recorder.note("step.started", step: step.name, .object(started))
+        } else {
+            try await recorder.record("step.started", step: step.name, .object(started))
+        }
         do {
-            let outcome = try await execute(step, resolver: resolver)
+            let outcome = try await execute(step, resolver: resolver, restoring: restoring)
             await results.set(step.name, outcome.output)
-            try await recorder.record("step.ended", step: step.name, [
+            let ended: JSONValue = [
                 "phase": .string(phase), "status": "ok", "seconds": .number((clock.now - start).seconds),
                 "summary": .string(outcome.summary), "output": outcome.output,
-            ])
+            ]
+            if restoring {
+                await recorder.note("step.ended", step: step.name, ended)
+            } else {
+                try await recorder.record("step.ended", step: step.name, ended)
+            }
         } catch {
             let cancelled = error is CancellationError || Task.isCancelled
             let message = cancelled ? "cancelled" : String(describing: error)
@@ -72,7 +94,7 @@ public struct StepRunner: Sendable {
         }
     }
 
-    private func execute(_ step: Step, resolver: Resolver) async throws -> StepOutcome {
+    private func execute(_ step: Step, resolver: Resolver, restoring: Bool) async throws -> StepOutcome {
         switch step.action {
         case .wait(let duration, _):
             recorder.progress(step: step.name, "waiting \(DurationSyntax.format(duration))")
@@ -81,7 +103,7 @@ public struct StepRunner: Sendable {
         case .parallel(let children):
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for child in children {
-                    group.addTask { try await run(child, phase: "parallel") }
+                    group.addTask { try await run(child, phase: "parallel", restoring: restoring) }
                 }
                 try await group.waitForAll()
             }
@@ -96,19 +118,19 @@ public struct StepRunner: Sendable {
             if !unresolved.isEmpty {
                 throw DriverError(call.key, "not set: \(unresolved.joined(separator: ", "))")
             }
-            let context = makeContext(step.name, timeout: timeout, secrets: resolver.secretValues)
+            let context = makeContext(step.name, timeout: timeout, secrets: resolver.secretValues, restoring: restoring)
             return try await withTimeout(timeout, what: "step \(step.name)") {
                 try await driver.run(params, context: context)
             }
         }
     }
 
-    func makeContext(_ name: String, timeout: Duration, secrets: [String]) -> DriverContext {
+    func makeContext(_ name: String, timeout: Duration, secrets: [String], restoring: Bool = false) -> DriverContext {
         let ledger = self.ledger
         let recorder = self.recorder
         return DriverContext(
             name: name, timeout: timeout, maxTargets: maxTargets, secrets: secrets,
-            willApply: { action in try await ledger.willApply(action, step: name) },
+            willApply: { action in try await ledger.willApply(action, step: name, restoration: restoring) },
             didUndo: { token, how in try await ledger.didUndo(token, how: how) },
             record: { type, data in await recorder.note(type, step: name, data) },
             progress: { line in recorder.progress(step: name, line) }

@@ -19,14 +19,31 @@ public actor UndoLedger {
     }
 
     /// Journals the intent and returns once it is on disk.
-    public func willApply(_ action: UndoAction, step: String) async throws -> UndoToken {
+    ///
+    /// In a restoration (a rollback or failback step) the intent is journaled with `restoration: true` and is
+    /// never owed: the step puts things back, and undoing it would reverse that. What a failed restoration still
+    /// owes is the restoration step itself. A `cleanup` undo (ending a process group the step started) is owed
+    /// in every phase.
+    public func willApply(_ action: UndoAction, step: String, restoration: Bool = false) async throws -> UndoToken {
         let token = UndoToken(id: nextID)
         nextID += 1
-        try await recorder.record("undo.intent", step: step, [
+        let restores = restoration && !action.cleanup
+        var data: [String: JSONValue] = [
             "id": .number(Double(token.id)), "key": .string(action.key), "params": action.params,
             "description": .string(action.description),
-        ])
-        entries.append(Entry(token: token, step: step, action: action, done: false))
+        ]
+        if restores { data["restoration"] = true }
+        if action.cleanup { data["cleanup"] = true }
+        if restoration {
+            // A restoration goes ahead even when its record cannot be written.
+            await recorder.note("undo.intent", step: step, .object(data))
+        } else {
+            if let failure = await recorder.writeFailure {
+                throw RunError("not applied: nothing is injected once the journal could not be written (\(failure))")
+            }
+            try await recorder.record("undo.intent", step: step, .object(data))
+        }
+        entries.append(Entry(token: token, step: step, action: action, done: restores))
         return token
     }
 

@@ -23,6 +23,7 @@ public enum BuiltinDrivers {
 
     static let localUndos: [String: any UndoDriver] = [
         "process.resume": ProcessResumeUndo(),
+        ProcessGroupEndUndo.key: ProcessGroupEndUndo(),
     ]
 
     /// The argv lists a driver would run, for `firedrill plan`.

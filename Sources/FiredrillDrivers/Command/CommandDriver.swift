@@ -10,7 +10,20 @@ public struct CommandDriver: StepDriver, ProbeDriver {
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
         let p = DriverParams(key: "command", node: params)
-        let result = try await execute(p, context: context)
+        // The child's process group is journaled as an owed cleanup the moment it exists, and closed once the
+        // command has ended (however it ended), so a runner killed meanwhile leaves it to `firedrill recover`.
+        let token = TokenBox()
+        let result: CommandResult
+        do {
+            result = try await execute(p, context: context) { pid, commandLine in
+                let action = ProcessGroupEndUndo.action(forGroup: pid, step: context.name, commandLine: commandLine)
+                await token.set(try await context.willApply(action))
+            }
+        } catch {
+            if let t = await token.value { try? await context.didUndo(t, "the command ended with its step") }
+            throw error
+        }
+        if let t = await token.value { try await context.didUndo(t, "the command ended") }
         let okCodes = (p.list("ok-exit-codes") ?? ["0"]).compactMap { Int32($0) }
         let output = Self.output(result)
         guard !result.timedOut, result.signal == nil, let code = result.exitCode, okCodes.contains(code) else {
@@ -28,14 +41,19 @@ public struct CommandDriver: StepDriver, ProbeDriver {
         return Observation(value: Self.output(result), summary: "exit \(code)" + Self.excerpt(result.stdout), ok: result.succeeded)
     }
 
-    func execute(_ p: DriverParams, context: DriverContext) async throws -> CommandResult {
+    func execute(_ p: DriverParams, context: DriverContext,
+                 onSpawn: (@Sendable (pid_t, String) async throws -> Void)? = nil) async throws -> CommandResult {
         guard let argv = p.list("run"), !argv.isEmpty else {
             throw DriverError("command", "`run` must be a list of arguments")
         }
         var env: [String: String] = [:]
         for (k, v) in p.map("env") { env[k] = v }
-        let request = CommandRequest(argv: argv, environment: env, workingDirectory: p.optionalString("cwd"),
+        var request = CommandRequest(argv: argv, environment: env, workingDirectory: p.optionalString("cwd"),
                                      timeout: context.timeout, secrets: context.secrets)
+        if let onSpawn {
+            let shown = CommandLineDisplay.render(SecretMasker(context.secrets).mask(argv))
+            request.onSpawn = { pid in try await onSpawn(pid, shown) }
+        }
         return try await runner.run(request)
     }
 
@@ -54,4 +72,10 @@ public struct CommandDriver: StepDriver, ProbeDriver {
         let line = trimmed.split(separator: "\n").last.map(String.init) ?? trimmed
         return ": " + String(line.prefix(200))
     }
+}
+
+/// The undo token of a command's process group, set from inside the spawn callback.
+actor TokenBox {
+    var value: UndoToken?
+    func set(_ token: UndoToken) { value = token }
 }

@@ -26,6 +26,10 @@ public struct CommandRequest: Sendable {
     /// Time between `SIGTERM` and `SIGKILL` when the process group is torn down
     /// (timeout, cancellation, error).
     public var terminationGrace: Duration
+    /// Called with the child's pid (also its process group id) as soon as it exists, before its output is read:
+    /// a step journals the group here so `firedrill recover` can end it if the runner dies. When it throws, the
+    /// group is torn down and the error is thrown.
+    public var onSpawn: (@Sendable (pid_t) async throws -> Void)?
 
     /// The default ``outputLimit``: 64 KiB per stream.
     public static let defaultOutputLimit = 64 * 1024

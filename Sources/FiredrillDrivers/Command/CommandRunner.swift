@@ -168,6 +168,7 @@ extension CommandRunner {
             configuration, input: .inputWriter, output: .sequence, error: .sequence
         ) { execution in
             state.setPID(execution.processIdentifier.value)
+            try await request.onSpawn?(execution.processIdentifier.value)
             let writer = execution.standardInputWriter
             async let written: Void = {
                 if let input, !input.isEmpty { _ = try? await writer.write(input) }

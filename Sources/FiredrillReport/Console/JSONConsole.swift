@@ -8,6 +8,6 @@ public final class JSONConsole: RunObserver, @unchecked Sendable {
 
     public func observe(_ event: RunEvent) {
         guard case .journaled(let e) = event else { return }
-        FileHandle.standardOutput.write(Data((e.canonicalLine() + "\n").utf8))
+        StandardStreams.out(e.canonicalLine() + "\n")
     }
 }

@@ -34,7 +34,7 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
     public func finish() {
         timer.cancel()
         state.withLock { s in
-            if s.drawn { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+            if s.drawn { StandardStreams.out("\r\u{1B}[2K") }
             s.drawn = false
         }
     }
@@ -67,7 +67,7 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
             let status = "[\(elapsed / 60 < 10 ? "0" : "")\(elapsed / 60):\(seconds < 10 ? "0" : "")\(seconds)] " + s.progress.status(at: Date())
             out += "\u{1B}[7m" + Self.fit(status) + "\u{1B}[0m"
             s.drawn = true
-            FileHandle.standardOutput.write(Data(out.utf8))
+            StandardStreams.out(out)
         }
     }
 

@@ -57,7 +57,7 @@ public final class PlainConsole: RunObserver, @unchecked Sendable {
                 return "\(Self.stamp(now)) \(step): \(message)"
             }
         }
-        if let line { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        if let line { StandardStreams.out(line + "\n") }
     }
 
     private func tick() {

@@ -15,7 +15,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let roots = paths.isEmpty ? ["experiments", "drills"].filter { FileManager.default.fileExists(atPath: $0) } : paths
         let (files, missing) = PlanFiles.expand(roots.isEmpty ? ["."] : roots)
-        for m in missing { FileHandle.standardError.write(Data("firedrill: \(m): no such file or directory\n".utf8)) }
+        for m in missing { StandardStreams.err("firedrill: \(m): no such file or directory\n") }
         var rows: [[String]] = [["KIND", "NAME", "ENVIRONMENT", "SCHEDULE", "FILE"]]
         var invalid = 0
         for file in files {

@@ -7,17 +7,59 @@ import FiredrillReport
 struct RecoverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recover",
-        abstract: "Finish every pending undo and rollback of a run whose runner was killed."
+        abstract: "Finish every pending undo and rollback of a run whose runner was killed.",
+        discussion: """
+        Refuses (exit 3) while the run is live: a runner holds its run directory's lock for as long as it lives.
+        Undos of rollback and failback steps are never owed, so a completed restoration is never reversed. A
+        command step's process group that is still running is ended. A torn last journal line is cut off and the
+        cut journaled. On a terminal it lists what it will do and asks first, unless --yes.
+        """
     )
 
     @Argument(help: "The run directory (reports/<time>-<plan>).")
     var runDirectory: String
 
+    @Flag(name: .customLong("dry-run"), help: "Print exactly what would be undone and run, and change nothing.")
+    var dryRun = false
+
+    @Flag(name: .customLong("yes"), help: "Do not ask for confirmation on a terminal.")
+    var yes = false
+
     func run() async throws {
         let session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), observer: PlainConsole())
+        if dryRun {
+            let owed: RecoverSession.Owed
+            do {
+                owed = try session.owed()
+            } catch {
+                Console.error("\(error)")
+                throw ExitStatus.failed
+            }
+            if owed.isEmpty {
+                print("nothing to recover: \(runDirectory) owes no undo and no rollback")
+            } else {
+                print("firedrill recover \(runDirectory) would, in this order:")
+                for line in owed.lines { print("  - \(line)") }
+                print("(dry run: nothing was changed)")
+            }
+            return
+        }
+        let ask = !yes && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        let dir = runDirectory
         let outcome: RecoverSession.Outcome
         do {
-            outcome = try await session.recover()
+            outcome = try await session.recover { owed in
+                guard ask else { return true }
+                print("firedrill recover \(dir) will, in this order:")
+                for line in owed.lines { print("  - \(line)") }
+                print("Proceed? [y/N] ", terminator: "")
+                fflush(nil)
+                let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+                return answer == "y" || answer == "yes"
+            }
+        } catch is CancellationError {
+            print("not confirmed: nothing was changed")
+            throw ExitStatus.failed
         } catch {
             Console.error("\(error)")
             throw ExitStatus.failed
@@ -27,6 +69,7 @@ struct RecoverCommand: AsyncParsableCommand {
             return
         }
         _ = try? ReportWriter.write(runDirectory: runDirectory)
+        if outcome.repairedTornTail { print("repaired the journal: its torn last line was cut off and the cut journaled") }
         print("recovered: \(outcome.undone) undo(s), \(outcome.rollbacksRun) rollback step(s), \(outcome.failures) failure(s)")
         if outcome.failures > 0 { throw ExitStatus.failed }
     }

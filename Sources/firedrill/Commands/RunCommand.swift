@@ -9,9 +9,11 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a plan: steady state, faults under guards, rollbacks on every ending, a journal and a report.",
         discussion: """
-        Ctrl-C cancels the method and rolls back; a second Ctrl-C shows what is still running; a third exits and
-        leaves the rest for `firedrill recover RUN_DIR`.
-        Exit codes: 0 passed, 1 deviated or not started, 2 aborted, 3 failed, 4 invalid plan, 130 interrupted.
+        Ctrl-C (or SIGTERM, SIGQUIT, SIGHUP from a closed terminal, a closed output pipe) cancels the method and
+        rolls back; a second Ctrl-C shows what is still running; a third exits and leaves the rest for
+        `firedrill recover RUN_DIR`. One run of a plan at a time per reports folder unless --concurrent.
+        Exit codes: 0 passed, 1 deviated or not started, 2 aborted, 3 failed (also: refused, or the journal could
+        not be written), 4 invalid plan, 130 interrupted.
         """
     )
 
@@ -20,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("report-dir"), help: "Write the run here instead of reports/<UTC time>-<plan>/.")
     var reportDir: String?
 
-    @Option(name: .customLong("reports"), help: "Root folder of run directories.")
+    @Option(name: .customLong("reports"), help: "Root folder of run directories; its index and plan locks cover --report-dir runs too.")
     var reportsRoot: String = "reports"
 
     @Option(help: "When rollbacks run: always, on-failure or never.")
@@ -32,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Start even though an earlier run of this plan still owes undos or rollbacks.")
     var force = false
 
+    @Flag(help: "Start even though another run of this plan is in progress.")
+    var concurrent = false
+
     @Flag(name: .customLong("allow-production"), help: "Allow a plan whose environment is production.")
     var allowProduction = false
 
@@ -42,21 +47,28 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        // First of all: from here on no signal can kill the runner with its default action.
+        let control = RunControl()
+        SignalHandler(control: control).install()
         let (plan, overrides) = try planArguments.load()
         if plan.environment.lowercased() == "production", !allowProduction {
             Console.error("\(planArguments.file): environment is production; pass --allow-production to run it")
             throw ExitStatus.invalid
         }
-        if !force, reportDir == nil {
-            let unfinished = RunDirectory.unfinishedRuns(under: reportsRoot, planName: plan.name)
-            if !unfinished.isEmpty {
-                for u in unfinished {
-                    let owed = u.pending.map { "    - \($0.action.description)" }.joined(separator: "\n")
-                    Console.error("\(u.directory): an earlier run of \(plan.name) did not finish cleanly" + (u.pending.isEmpty ? "" : "; it still owes:\n\(owed)"))
-                }
-                Console.error("refusing to start: run `firedrill recover RUN_DIR` for each run above, or pass --force")
+        var planLock: ProcessLock?
+        if !concurrent {
+            do {
+                planLock = try ProcessLock.acquire(RunDirectory.planLockPath(root: reportsRoot, planName: plan.name),
+                                                   holder: .init(command: "run", runDirectory: nil))
+            } catch let held as ProcessLock.Held {
+                Console.error(Self.inProgress(plan.name, directory: held.holder?.runDirectory, holder: held.holder) + "; refusing to start a second run (pass --concurrent to allow it)")
                 throw ExitStatus.failed
             }
+        }
+        try refuseIfEarlierRunsOwe(plan.name)
+        if let signal = await control.interruptedBy {
+            Console.error("\(signal) before the run started: nothing was injected")
+            throw ExitStatus.interrupted
         }
         let observer: (any RunObserver)?
         var live: LiveConsole?
@@ -70,7 +82,6 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             observer = PlainConsole(recoveredDeadline: plan.recovered?.timeout)
         }
-        let control = RunControl()
         let session = RunSession(plan: plan, overrides: overrides, drivers: DriverRegistry(), observer: observer, control: control)
         let prepared: (RunOptions, RunRecorder, Resolver)
         do {
@@ -79,8 +90,8 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitStatus.failed
         }
-        let signals = SignalHandler(control: control, runDirectory: prepared.0.runDirectory)
-        signals.install()
+        await control.setRunDirectory(prepared.0.runDirectory)
+        planLock?.record(.init(command: "run", runDirectory: prepared.0.runDirectory))
         let summary = try await session.run(options: prepared.0, recorder: prepared.1, resolver: prepared.2)
         live?.finish()
         var reportPaths: [String] = []
@@ -90,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("could not write the report: \(error)")
         }
         if json {
-            FileHandle.standardError.write(Data("\(summary.ending.rawValue): \(summary.reason)\n".utf8))
+            StandardStreams.err("\(summary.ending.rawValue): \(summary.reason)\n")
         } else {
             print("")
             print("\(summary.ending.rawValue.uppercased()): \(summary.reason)")
@@ -100,7 +111,36 @@ struct RunCommand: AsyncParsableCommand {
                 for p in reportPaths { print("report: \(p)") }
             }
         }
-        throw ExitCode(summary.ending.exitCode)
+        if let failure = summary.journalFailure {
+            Console.error("THE JOURNAL IS INCOMPLETE: a write failed (\(failure)); nothing was injected after it and rollbacks ran regardless. Check the disk, then `firedrill recover \(summary.runDirectory)` finishes anything still owed.")
+        }
+        withExtendedLifetime(planLock) {}
+        throw ExitCode(summary.exitCode)
+    }
+
+    /// "run DIR of PLAN is in progress (pid N on HOST since T)".
+    static func inProgress(_ plan: String, directory: String?, holder: ProcessLock.Holder?) -> String {
+        "run \(directory.map { $0 + " " } ?? "")of \(plan) is " + (holder.map { "in progress (\($0))" } ?? "starting")
+    }
+
+    /// Refuses (exit 3) while an earlier run of the plan is live (unless --concurrent) or died owing undos or
+    /// rollbacks (unless --force): under the reports root and wherever its index says runs were written.
+    func refuseIfEarlierRunsOwe(_ planName: String) throws {
+        var refuse = false
+        for earlier in RunDirectory.unfinishedRuns(under: reportsRoot, planName: planName, excluding: reportDir) {
+            if case .held(let holder) = earlier.live {
+                Console.error(Self.inProgress(planName, directory: earlier.directory, holder: holder))
+                refuse = refuse || !concurrent
+                continue
+            }
+            let owed = earlier.pending.map { "    - \($0.action.description)" }.joined(separator: "\n")
+            Console.error("\(earlier.directory): an earlier run of \(planName) did not finish cleanly" + (earlier.pending.isEmpty ? "" : "; it still owes:\n\(owed)"))
+            refuse = refuse || !force
+        }
+        if refuse {
+            Console.error("refusing to start: wait for the run in progress (or pass --concurrent), and run `firedrill recover RUN_DIR` for each unfinished run above (or pass --force)")
+            throw ExitStatus.failed
+        }
     }
 }
 

@@ -43,7 +43,7 @@ struct ValidateCommand: ParsableCommand {
             ]))
         }
         if files.isEmpty, missing.isEmpty {
-            FileHandle.standardError.write(Data("firedrill: no plan files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))\n".utf8))
+            StandardStreams.err("firedrill: no plan files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))\n")
             throw ExitStatus.invalid
         }
         let invalid = results.filter { !$0.errors.isEmpty }
@@ -62,7 +62,7 @@ struct ValidateCommand: ParsableCommand {
             let errorCount = results.reduce(0) { $0 + $1.errors.count }
             out += "\(results.count) plan\(results.count == 1 ? "" : "s") checked: \(results.count - invalid.count) valid, \(invalid.count) invalid"
             out += errorCount > 0 ? " (\(errorCount) error\(errorCount == 1 ? "" : "s"))\n" : "\n"
-            FileHandle.standardOutput.write(Data(out.utf8))
+            StandardStreams.out(out)
         }
         if !invalid.isEmpty { throw ExitStatus.invalid }
     }

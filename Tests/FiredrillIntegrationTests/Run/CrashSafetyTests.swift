@@ -100,7 +100,7 @@ import Testing
         let output = second.readOutput()
         #expect(output.contains("still owes"))
         #expect(output.contains("firedrill recover"))
-        let runDir = try #require(try FileManager.default.contentsOfDirectory(atPath: reports).first)
+        let runDir = try #require(try FileManager.default.contentsOfDirectory(atPath: reports).first { !$0.hasPrefix(".") })
         let recover = try ChildProcess([binary, "recover", reports + "/" + runDir])
         #expect(await recover.wait(timeout: .seconds(30)) == 0)
     }
