@@ -67,7 +67,7 @@ public final class PlainConsole: RunObserver, @unchecked Sendable {
             s.lastLine = now
             return "\(Self.stamp(now)) … \(s.progress.status(at: now))"
         }
-        if let line { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        if let line { StandardStreams.out(line + "\n") }
     }
 
     static func stamp(_ date: Date) -> String {
