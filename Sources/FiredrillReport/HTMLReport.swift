@@ -61,7 +61,15 @@ public enum HTMLReport {
         h.add("<p><strong>\(x(r.title.isEmpty ? r.plan : r.title))</strong> <span class=\"muted\">(\(x(r.kind)), environment \(x(r.environment)))</span></p>")
         if let d = r.description {
             h.add("<div id=\"description\">")
-            for paragraph in d.components(separatedBy: "\n\n") { h.add("<p>\(x(paragraph))</p>") }
+            for block in DescriptionBlock.parse(d) {
+                switch block {
+                case .paragraph(let text):
+                    h.add("<p>\(x(text))</p>")
+                case .list(let ordered, let items):
+                    let tag = ordered ? "ol" : "ul"
+                    h.add("<\(tag)>" + items.map { "<li>\(x($0))</li>" }.joined() + "</\(tag)>")
+                }
+            }
             h.add("</div>")
         }
         h.add("<h3>Objectives vs achieved</h3>")

@@ -21,7 +21,7 @@ enum HTMLStyle {
     .verdict-banner strong{font-size:18px;letter-spacing:.5px}
     .verdict-passed{background:var(--ok-bg);color:var(--ok)}
     .verdict-deviated,.verdict-not-started{background:var(--warn-bg);color:var(--warn)}
-    .verdict-aborted,.verdict-failed,.verdict-interrupted,.verdict-unfinished{background:var(--bad-bg);color:var(--bad)}
+    .verdict-aborted,.verdict-failed,.verdict-interrupted,.verdict-unfinished,.verdict-journal-invalid{background:var(--bad-bg);color:var(--bad)}
     .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:700;font-size:12px;letter-spacing:.4px}
     .met,.status-ok{color:var(--ok)}
     .badge.met{background:var(--ok-bg)}

@@ -48,7 +48,15 @@ public enum MarkdownReport {
         w.line("**\(t(r.title.isEmpty ? r.plan : r.title))** (\(t(r.kind)), environment \(t(r.environment)))")
         if let d = r.description {
             w.line()
-            for paragraph in d.components(separatedBy: "\n\n") { w.line(t(paragraph)); w.line() }
+            for block in DescriptionBlock.parse(d) {
+                switch block {
+                case .paragraph(let text):
+                    w.line(t(text))
+                case .list(let ordered, let items):
+                    for (n, item) in items.enumerated() { w.line((ordered ? "\(n + 1). " : "- ") + t(item)) }
+                }
+                w.line()
+            }
         } else {
             w.line()
         }

@@ -271,6 +271,15 @@ struct RunReportBuilder: Sendable {
 
     // MARK: finish
 
+    /// The ending a report headlines when the journal's chain or canonical form is broken.
+    static let journalInvalid = "journal invalid"
+
+    /// A final line cut short by a killed runner: `firedrill recover` repairs it, so it is not tampering.
+    static func isTorn(_ problem: JournalProblem) -> Bool {
+        if case .truncatedFinalLine = problem.kind { return true }
+        return false
+    }
+
     mutating func finish(verification: VerificationResult, planCopy: PlanCopy? = nil) -> RunReport {
         self.planCopy = planCopy
         let s = started?.data ?? .object([:])
@@ -309,6 +318,14 @@ struct RunReportBuilder: Sendable {
                 file: Journal.fileName, events: verification.eventCount, head: verification.head, valid: verification.isValid,
                 problem: verification.problem.map { "\($0)" }, lastTime: last?.time, howToVerify: Self.howToVerify)
         )
+        if let problem = verification.problem, !verification.isValid, !Self.isTorn(problem) {
+            // A journal altered after the fact proves nothing, whatever ending it claims: say so first, rather
+            // than "unfinished" (which sends the reader to `firedrill recover`) or the claimed verdict.
+            let claimed = end?.data["ending"]?.stringValue.map { " It claims the ending `\($0)`, which cannot be trusted." } ?? ""
+            report.ending = Self.journalInvalid
+            report.reason = "the journal is invalid (\(problem)): it may have been altered after the run.\(claimed) Preserve the file and investigate."
+            report.exitCode = nil
+        }
         report.faultWindow = faultWindow(kind: kind, drill: drill, end: finalInstant)
         probeDeviations(probes, kind: kind)
         report.objectives = objectives(kind: kind, drill: drill, probes: probes, ending: report.ending)
@@ -384,7 +401,7 @@ struct RunReportBuilder: Sendable {
             item("undo-pending", "undo #\(u.id)", "Undo #\(u.id) (\(u.description)) from step \"\(u.step)\" is still owed: the fault may still be in effect. Run firedrill recover on this run directory.", nil)
         }
         let recovered = recoverSessions.last.map { $0.failures == 0 } ?? false
-        if endedEvent == nil {
+        if endedEvent == nil, report.ending != Self.journalInvalid {
             deviations.append(R.DeviationRow(kind: "unfinished", at: end, subject: "run", message: "the journal has no run.ended event"))
             if pending.isEmpty, !recovered {
                 item("unfinished", "run", "The runner stopped before the run ended; run firedrill recover on this run directory and re-render the report.", nil)

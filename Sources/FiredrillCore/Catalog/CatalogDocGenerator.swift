@@ -135,7 +135,7 @@ public enum CatalogDocGenerator {
             ("runs", spec.program.map { "`\($0)`" } ?? "in process"),
         ]
         if !spec.fields.isEmpty {
-            facts.append(("observes", spec.fields.map { "`\($0)`" }.joined(separator: ", ")))
+            facts.append(("observes", spec.fields.map { "`\($0.name)`" }.joined(separator: ", ")))
         }
         if let shorthand = spec.shorthand, let p = spec.param(shorthand) {
             let example = p.type == .argv ? "[program, arg…]" : p.type == .duration ? "5m" : "[…]"
@@ -150,6 +150,12 @@ public enum CatalogDocGenerator {
             out.append("")
             out.append("Rules:")
             for rule in spec.rules { out.append("- \(ruleText(rule))") }
+        }
+        if !spec.fields.isEmpty {
+            out += ["", "Observed fields, for `expect`:", "", "| field | kind | meaning |", "|---|---|---|"]
+            for field in spec.fields {
+                out.append("| `\(field.name)` | \(cell(field.kindSummary)) | \(cell(field.summary)) |")
+            }
         }
         out.append("")
         return out

@@ -55,7 +55,10 @@ extension DriverCatalog {
             timeout: "10m",
             params: kubeAccess + workload,
             rules: workloadRule,
-            fields: ["exit-code", "stdout"],
+            fields: [
+                ProbeField("exit-code", .number, "kubectl's exit code"),
+                ProbeField("stdout", .string, "kubectl's output"),
+            ],
             program: "kubectl"
         ),
         DriverSpec(

@@ -6,6 +6,11 @@ extension DriverCatalog {
         ParamSpec("client-key", .string, "client private key file (PEM)"),
     ]
 
+    /// What a query's number means, so `expect` can be checked against it: a Prometheus error ratio is a `ratio`
+    /// (0–1), a latency in seconds a `duration`.
+    static let unitParam = ParamSpec("unit", .enumeration(FieldKind.declarable.map(\.rawValue)),
+                                     "the unit of the query's value: `ratio` (0–1), `percent` (0–100), `duration` (seconds), `bytes`, `count`, `rate` (per second) or `number`; without it, `expect` may compare `value` only with plain numbers")
+
     static let probes: [DriverSpec] = [
         DriverSpec(
             "http", role: .probe, "An HTTP request through libcurl: status, headers, body, JSON and latency.",
@@ -18,7 +23,17 @@ extension DriverCatalog {
                 ParamSpec("follow-redirects", .boolean, default: "false", "follow 3xx redirects"),
                 ParamSpec("max-body", .byteSize, default: "1MiB", "keep at most this much of the response body"),
             ] + tlsParams,
-            fields: ["status", "headers", "body", "json", "latency", "dns", "connect", "tls", "first-byte"]
+            fields: [
+                ProbeField("status", .number, "the HTTP status code"),
+                ProbeField("headers", .object, "response headers, by lower-case name"),
+                ProbeField("body", .string, "the response body (at most `max-body`)"),
+                ProbeField("json", .object, "the body parsed as JSON, when it parses"),
+                ProbeField("latency", .duration, "the whole request"),
+                ProbeField("dns", .duration, "name lookup done, since the request started"),
+                ProbeField("connect", .duration, "connected, since the request started"),
+                ProbeField("tls", .duration, "TLS handshake done, since the request started"),
+                ProbeField("first-byte", .duration, "first response byte, since the request started"),
+            ]
         ),
         DriverSpec(
             "tcp", role: .probe, "Opens a TCP connection and closes it.",
@@ -27,7 +42,10 @@ extension DriverCatalog {
                 ParamSpec("host", .string, required: true, "host name or address"),
                 ParamSpec("port", .integer(min: 1, max: 65535), required: true, "TCP port"),
             ],
-            fields: ["connected", "latency"]
+            fields: [
+                ProbeField("connected", .boolean, "whether the connection was accepted"),
+                ProbeField("latency", .duration, "time to connect"),
+            ]
         ),
         DriverSpec(
             "postgres", role: .probe, "A PostgreSQL check through libpq: connect only, a scalar query, or a built-in metric.",
@@ -38,9 +56,18 @@ extension DriverCatalog {
                 ParamSpec("params", .stringList, "bind parameters $1, $2… for the query"),
                 ParamSpec("metric", .enumeration(["replication-lag", "connections"]), "a built-in: replication lag in seconds, or connections in use as a percentage of max_connections"),
                 ParamSpec("statement-timeout", .duration, "server-side statement timeout"),
+                unitParam,
             ],
-            rules: [.atMostOne(["query", "metric"])],
-            fields: ["value", "latency", "connected"]
+            rules: [.atMostOne(["query", "metric"]), .atMostOne(["unit", "metric"])],
+            fields: [
+                ProbeField("value", .dynamic, "the query's single value (booleans as booleans, numbers as numbers, NULL as null); with `metric`, the lag as a duration or connections as a percent",
+                           kindByParam: ["metric": ["replication-lag": .duration, "connections": .percent]]),
+                ProbeField("latency", .duration, "connect and query"),
+                ProbeField("connected", .boolean, "whether the connection succeeded"),
+                ProbeField("lag-seconds", .duration, "`metric: replication-lag`: how far the most lagging standby is behind"),
+                ProbeField("lag-bytes", .bytes, "`metric: replication-lag`: WAL not yet replayed by the most lagging standby"),
+                ProbeField("standbys", .count, "`metric: replication-lag`: standbys connected to a primary"),
+            ]
         ),
         DriverSpec(
             "command", role: [.probe, .step], "Runs a program (argv, never a shell string) in its own process group.",
@@ -51,7 +78,14 @@ extension DriverCatalog {
                 ParamSpec("cwd", .string, "working directory"),
                 ParamSpec("ok-exit-codes", .stringList, default: "[0]", "exit codes that count as success for a step"),
             ],
-            fields: ["exit-code", "stdout", "stderr", "duration"],
+            fields: [
+                ProbeField("exit-code", .number, "the exit code (null when a signal ended it)"),
+                ProbeField("signal", .string, "the signal that ended it, if one did"),
+                ProbeField("stdout", .string, "standard output, as printed"),
+                ProbeField("stderr", .string, "standard error, as printed"),
+                ProbeField("duration", .duration, "how long it ran"),
+                ProbeField("pid", .number, "its process id"),
+            ],
             shorthand: "run"
         ),
         DriverSpec(
@@ -61,8 +95,12 @@ extension DriverCatalog {
                 ParamSpec("url", .url, required: true, "Prometheus base URL, e.g. http://127.0.0.1:9090"),
                 ParamSpec("query", .string, required: true, "PromQL expression"),
                 ParamSpec("headers", .stringMap, "request headers (e.g. Authorization)"),
+                unitParam,
             ],
-            fields: ["value", "series"]
+            fields: [
+                ProbeField("value", .dynamic, "the scalar or single sample; its unit is the query's (declare it with `unit:`)"),
+                ProbeField("series", .object, "the sample's labels"),
+            ]
         ),
         DriverSpec(
             "traffic", role: .probe, "A stream of HTTP requests: success ratio and latency percentiles (HdrHistogram), open-loop at a rate (latency from each request's intended send instant) or closed-loop at a concurrency. A guard judges a sliding `window`; without `expect`, at least 99% must succeed.",
@@ -79,7 +117,20 @@ extension DriverCatalog {
                 ParamSpec("success-status", .stringList, default: "[200-399]", "status codes or ranges that count as success"),
             ] + tlsParams,
             rules: [.exactlyOne(["rate", "concurrency"])],
-            fields: ["success", "requests", "ok", "errors", "p50", "p95", "p99", "max", "rate", "error-kinds", "statuses"]
+            fields: [
+                ProbeField("success", .percent, "share of requests that succeeded"),
+                ProbeField("requests", .count, "requests whose outcome is known"),
+                ProbeField("ok", .count, "requests that succeeded"),
+                ProbeField("errors", .count, "requests that failed"),
+                ProbeField("p50", .duration, "median latency, failed requests included"),
+                ProbeField("p95", .duration, "95th percentile latency"),
+                ProbeField("p99", .duration, "99th percentile latency"),
+                ProbeField("max", .duration, "slowest request"),
+                ProbeField("rate", .rate, "requests per second achieved"),
+                ProbeField("seconds", .duration, "the span the figures cover"),
+                ProbeField("error-kinds", .object, "failed requests by kind (`connection refused`, `timed out`, `5xx`…)"),
+                ProbeField("statuses", .object, "responses by status code"),
+            ]
         ),
     ]
 

@@ -23,8 +23,8 @@ public struct DriverSpec: Sendable, Hashable {
     public var defaultTimeout: String
     /// What undoes this fault, when it undoes itself; nil when it has no undo.
     public var undo: String?
-    /// The fields a probe observes, which `expect` maps can name.
-    public var fields: [String]
+    /// The fields a probe observes, with their kinds, which `expect` maps can name.
+    public var fields: [ProbeField]
     /// The external program this driver shells out to, if any (`kubectl`, `aws`, `railway`).
     public var program: String?
     /// How a plain (non-map) value is read: `wait: 5m` is `wait: { for: 5m }`.
@@ -38,7 +38,7 @@ public struct DriverSpec: Sendable, Hashable {
         params: [ParamSpec],
         rules: [ParamRule] = [],
         undo: String? = nil,
-        fields: [String] = [],
+        fields: [ProbeField] = [],
         program: String? = nil,
         shorthand: String? = nil
     ) {
@@ -56,6 +56,22 @@ public struct DriverSpec: Sendable, Hashable {
 
     public func param(_ name: String) -> ParamSpec? {
         params.first { $0.name == name }
+    }
+
+    /// The fields a call of this probe observes: a field whose kind depends on a parameter (`metric`) takes it from
+    /// the call, and a field of the query's kind takes the plan's `unit:` when one is given.
+    public func observedFields(_ params: PlanNode) -> [ProbeField] {
+        fields.map { field in
+            var field = field
+            for (param, kinds) in field.kindByParam {
+                if let value = params[param]?.scalar, let kind = kinds[value] { field.kind = kind }
+            }
+            if field.kind == .dynamic, let unit = params["unit"]?.scalar, let kind = FieldKind(rawValue: unit),
+               FieldKind.declarable.contains(kind) {
+                field.kind = kind
+            }
+            return field
+        }
     }
 
     /// The family a driver belongs to: the part of its key before the first dot.

@@ -77,9 +77,27 @@ public enum JSONSchemaGenerator {
             params = .object(["anyOf": .array([params, typeSchema(p)])])
         }
         properties[spec.key] = params
+        if !spec.fields.isEmpty, common.contains(where: { $0.name == "expect" }) {
+            properties["expect"] = expectSchema(spec)
+        }
         return .object([
             "type": "object", "description": .string(spec.summary), "additionalProperties": false,
             "required": .array([.string(spec.key)]), "properties": .object(properties),
+        ])
+    }
+
+    /// `expect` of one probe driver: a map of the fields it observes (each described with its kind and unit) or
+    /// of JSONPaths (`$…`).
+    static func expectSchema(_ spec: DriverSpec) -> JSONValue {
+        var fields: [String: JSONValue] = [:]
+        for field in spec.fields {
+            fields[field.name] = .object(["$ref": "#/definitions/tolerance", "description": .string("\(field.summary) — \(field.kindSummary)")])
+        }
+        return .object([
+            "type": "object", "additionalProperties": false,
+            "description": .string("the tolerance per observed field: " + spec.fields.map(\.name).joined(separator: ", ")),
+            "properties": .object(fields),
+            "patternProperties": .object(["^\\$": .object(["$ref": "#/definitions/tolerance"])]),
         ])
     }
 

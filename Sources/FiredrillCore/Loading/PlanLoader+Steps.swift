@@ -200,6 +200,7 @@ extension PlanLoader {
                 expect = tolerance
             }
             expectNode = e
+            checkExpect(resolved, tolerance: expect, call: call)
         }
         var spec = ProbeSpec(
             name: node["name"].flatMap { string($0, "name") } ?? base?.name

@@ -68,7 +68,7 @@ public struct Resolver: Sendable {
                 guard let result = stepResults[name] else { return nil }
                 var value: JSONValue? = result
                 for part in field.split(separator: ".") { value = value?[String(part)] }
-                return value.map(Self.text)
+                return value.map(Self.text).map(Self.droppingTrailingNewline)
             }
         }
     }
@@ -95,6 +95,13 @@ public struct Resolver: Sendable {
             out = out.replacingOccurrences(of: value, with: "***")
         }
         return out
+    }
+
+    /// A step's text as substituted: one trailing newline (`\n` or `\r\n`) dropped, as shell command substitution
+    /// drops it, so `${steps.get-primary.stdout}` is `db-2`, not `db-2\n`. The journal keeps the output as printed.
+    static func droppingTrailingNewline(_ text: String) -> String {
+        // `\r\n` is one Character, so one `dropLast` removes either ending.
+        text.hasSuffix("\n") || text.hasSuffix("\r\n") ? String(text.dropLast()) : text
     }
 
     static func text(_ value: JSONValue) -> String {

@@ -79,6 +79,7 @@ public struct ProbeRunner: Sendable {
 
     func judge(_ spec: ProbeSpec, _ observation: Observation) -> (Bool, String, String?) {
         var tolerance = spec.expect
+        let fields = spec.call.spec?.observedFields(spec.call.params) ?? []
         var expectedText = spec.expectNode.map { resolver.display($0).inline }
         if let node = spec.expectNode, node.scalar?.contains("${") == true || node.inline.contains("${") {
             let resolved = resolver.resolve(node)
@@ -86,13 +87,17 @@ public struct ProbeRunner: Sendable {
             if t == nil || !diags.isEmpty {
                 return (false, "expect `\(resolved.inline)` is not a valid tolerance after substitution", expectedText)
             }
+            if let t, let problem = ExpectCheck.problems(t, driver: spec.call.key, fields: fields).first {
+                let hint = problem.hint.map { " (\($0))" } ?? ""
+                return (false, "expect `\(resolved.inline)`: \(problem.message)\(hint)", expectedText)
+            }
             tolerance = t
             expectedText = resolver.display(node).inline
         }
         guard let tolerance else {
             return (observation.ok, observation.summary, nil)
         }
-        let judgement = tolerance.judge(observation.value, label: spec.call.key)
+        let judgement = tolerance.judge(observation.value, label: spec.call.key, fields: fields)
         let message = judgement.passed ? observation.summary : judgement.message
         return (judgement.passed, message, judgement.expected.isEmpty ? expectedText : judgement.expected)
     }

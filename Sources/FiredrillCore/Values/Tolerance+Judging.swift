@@ -6,14 +6,19 @@ extension Tolerance {
     ///
     /// `label` names the value in the message (`p95 412ms, expected < 200ms`); fields of a map are labelled by
     /// their key, nested plain keys as `parent.child`.
-    public func judge(_ observed: JSONValue, label: String) -> Judgement {
-        judge(observed, label: label, nested: false)
+    ///
+    /// `fields` are the probe's declared fields: a percentage written against a ratio field (0–1) is judged by
+    /// showing the observed ratio as a percentage, so `< 1%` passes for 0.005 and fails for 0.05 (`value 5%,
+    /// expected < 1%`).
+    public func judge(_ observed: JSONValue, label: String, fields: [ProbeField] = []) -> Judgement {
+        let ratios = Set(fields.filter { $0.kind == .ratio }.map(\.name))
+        return judge(observed, label: label, nested: false, ratios: ratios)
     }
 
-    private func judge(_ observed: JSONValue, label: String, nested: Bool) -> Judgement {
+    private func judge(_ observed: JSONValue, label: String, nested: Bool, ratios: Set<String> = []) -> Judgement {
         switch self {
         case .fields(let fields):
-            return judgeFields(fields, observed: observed, label: label, nested: nested)
+            return judgeFields(fields, observed: observed, label: label, nested: nested, ratios: ratios)
         case .anyOf(let items):
             let passed = items.contains { $0.judge(observed, label: label, nested: nested).passed }
             return simple(passed, observed: observed, label: label)
@@ -56,7 +61,7 @@ extension Tolerance {
 
     // MARK: Fields
 
-    private func judgeFields(_ fields: [FieldTolerance], observed: JSONValue, label: String, nested: Bool) -> Judgement {
+    private func judgeFields(_ fields: [FieldTolerance], observed: JSONValue, label: String, nested: Bool, ratios: Set<String>) -> Judgement {
         let object = Self.object(observed)
         var results: [Judgement] = []
         for field in fields {
@@ -73,7 +78,11 @@ extension Tolerance {
                     results.append(missing(fieldLabel, field: field, note: "observed fields: \(shown)"))
                     continue
                 }
-                results.append(field.tolerance.judge(value, label: fieldLabel, nested: true))
+                var judged = value
+                if !nested, ratios.contains(name), field.tolerance.displayUnit == .percent, case .number(let ratio) = value {
+                    judged = .number(ratio * 100)
+                }
+                results.append(field.tolerance.judge(judged, label: fieldLabel, nested: true))
             case .path(let path):
                 results.append(judgePath(path, tolerance: field.tolerance, observed: observed))
             }

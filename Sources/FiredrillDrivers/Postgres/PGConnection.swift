@@ -92,6 +92,9 @@ public actor PGConnection {
         var keep = false
         defer { if !keep { PQfinish(conn) } }
         PQsetErrorVerbosity(conn, PQERRORS_VERBOSE)
+        // Without a receiver, libpq prints every NOTICE, WARNING and asynchronous FATAL to stderr, into the
+        // middle of the console; they are kept on the handle instead and returned with the next result.
+        _ = PQsetNoticeReceiver(conn, receiveNotice, Unmanaged.passUnretained(handle).toOpaque())
         guard PQstatus(conn) != CONNECTION_BAD else { throw connectError(conn, operation: operation) }
 
         let deadline = ContinuousClock.now.advanced(by: timeout)
@@ -132,11 +135,23 @@ public actor PGConnection {
 
     /// The first column of the first row (`nil` for SQL NULL); throws `noValue` when there is no row.
     public func scalar(_ sql: String, _ parameters: [String?] = []) async throws -> String? {
+        try await typedScalar(sql, parameters).text
+    }
+
+    /// The first column of the first row with its type (see `PGScalar`), and the notices the server sent while
+    /// it ran; throws `noValue` when there is no row.
+    public func typedScalar(_ sql: String, _ parameters: [String?] = []) async throws -> PGScalar {
         let result = try await query(sql, parameters)
         guard let row = result.rows.first, let value = row.first else {
             throw PGError(kind: .noValue, operation: "query on \(target)", message: "the query returned no value")
         }
-        return value
+        return PGScalar(text: value, typeOID: result.columnTypes.first ?? 0, notices: result.notices)
+    }
+
+    /// The notices, warnings and asynchronous errors the server sent since they were last taken, oldest first
+    /// (at most `Handle.noticeLimit`): `NOTICE: relation "t" already exists, skipping`.
+    public func takeNotices() -> [String] {
+        handle.takeNotices()
     }
 
     /// Sets `statement_timeout` for the rest of the session (`nil` or zero: no limit).
@@ -204,7 +219,9 @@ public actor PGConnection {
                 guard let result = PQgetResult(conn) else {
                     if cancelDeadline != nil { throw CancellationError() }
                     if let failure { throw failure }
-                    return outcome ?? PGQueryResult(columns: [], rows: [], commandTag: "", affectedRows: nil)
+                    var finished = outcome ?? PGQueryResult(columns: [], rows: [], commandTag: "", affectedRows: nil)
+                    finished.notices = handle.takeNotices()
+                    return finished
                 }
                 defer { PQclear(result) }
                 switch PQresultStatus(result) {
@@ -241,9 +258,23 @@ public actor PGConnection {
 
     // MARK: - libpq plumbing
 
-    /// Owns the `PGconn`; finishing it when the actor goes away.
-    private final class Handle {
+    /// Owns the `PGconn`; finishing it when the actor goes away. Also keeps the notices libpq hands to
+    /// `receiveNotice`, which it calls on the actor's thread from inside a libpq call.
+    fileprivate final class Handle {
         var conn: OpaquePointer?
+        private var notices: [String] = []
+        static let noticeLimit = 50
+
+        func record(_ notice: String) {
+            if notices.count >= Self.noticeLimit { notices.removeFirst() }
+            notices.append(notice)
+        }
+
+        func takeNotices() -> [String] {
+            defer { notices.removeAll() }
+            return notices
+        }
+
         deinit { if let conn { PQfinish(conn) } }
     }
 
@@ -298,6 +329,7 @@ public actor PGConnection {
         let columnCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))
         let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        let types = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
         var rows: [[String?]] = []
         rows.reserveCapacity(rowCount)
         for r in 0..<rowCount {
@@ -307,7 +339,7 @@ public actor PGConnection {
         }
         let tag = String(cString: PQcmdStatus(result))
         let affected = Int(String(cString: PQcmdTuples(result)))
-        return PGQueryResult(columns: columns, rows: rows, commandTag: tag, affectedRows: affected)
+        return PGQueryResult(columns: columns, rows: rows, commandTag: tag, affectedRows: affected, columnTypes: types)
     }
 
     private static func resultError(_ result: OpaquePointer, operation: String) -> PGError {
@@ -412,4 +444,18 @@ public actor PGConnection {
         let pointers = copies.map { UnsafePointer($0) }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
+}
+
+/// libpq's notice receiver for every `PGConnection`: `arg` is the connection's `Handle`. The notice becomes one
+/// line, `SEVERITY: message`, kept on the handle rather than printed.
+private func receiveNotice(_ arg: UnsafeMutableRawPointer?, _ result: OpaquePointer?) {
+    guard let arg, let result else { return }
+    func field(_ code: Character) -> String? {
+        guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+        return String(cString: value)
+    }
+    let severity = field("S") ?? "NOTICE"
+    let message = field("M") ?? String(cString: PQresultErrorMessage(result))
+    let line = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    Unmanaged<PGConnection.Handle>.fromOpaque(arg).takeUnretainedValue().record("\(severity): \(line)")
 }

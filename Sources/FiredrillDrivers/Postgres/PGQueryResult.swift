@@ -6,12 +6,17 @@ public struct PGQueryResult: Sendable, Equatable {
     public let commandTag: String
     /// Rows inserted, updated, deleted, selected…, when the command reports a count.
     public let affectedRows: Int?
+    /// The type OID of each column (`16` is boolean, see `PGScalar`).
+    public let columnTypes: [UInt32]
+    /// Notices and warnings the server sent while the statement ran (`NOTICE: …`), instead of libpq printing them.
+    public var notices: [String] = []
 
-    public init(columns: [String], rows: [[String?]], commandTag: String, affectedRows: Int?) {
+    public init(columns: [String], rows: [[String?]], commandTag: String, affectedRows: Int?, columnTypes: [UInt32] = []) {
         self.columns = columns
         self.rows = rows
         self.commandTag = commandTag
         self.affectedRows = affectedRows
+        self.columnTypes = columnTypes
     }
 
     /// The value in the first column of the first row (`nil` when there is none or it is NULL).

@@ -2,8 +2,8 @@ import FiredrillCore
 import Foundation
 
 /// The `postgres` probe: one fresh connection per execution, then a scalar query, a built-in metric, or nothing
-/// (connect only). Observes `value` (a number when the text reads as one, NULL as null), `latency` (seconds, connect
-/// included) and `connected`.
+/// (connect only). Observes `value` (a boolean for a boolean column, a number when the text reads as one, NULL as
+/// null), `latency` (seconds, connect included) and `connected`. Notices the query raised are added to the summary.
 ///
 /// A connection that fails is an observation `connected: false` in connect-only mode, and an error otherwise, so the
 /// server's message (`cannot execute INSERT in a read-only transaction`, `the database system is starting up`)
@@ -55,10 +55,13 @@ public struct PostgresProbeDriver: ProbeDriver {
 
         let value: String?
         let what: String
+        var typed: PGScalar?
         do {
             switch (query, metric) {
             case (let query?, _):
-                value = try await connection.scalar(query, bind.map { Optional($0) })
+                let scalar = try await connection.typedScalar(query, bind.map { Optional($0) })
+                typed = scalar
+                value = scalar.text
                 what = "query"
             case (nil, "replication-lag"?):
                 guard try await connection.scalar(Self.replicationPresentQuery) == "t" else {
@@ -80,9 +83,11 @@ public struct PostgresProbeDriver: ProbeDriver {
             throw DriverError("postgres", context.mask(error.description))
         }
         let latency = (clock.now - start).seconds
-        let observed: JSONValue = value.map { text in Self.number(text).map { .number($0) } ?? .string(text) } ?? .null
+        let observed = (typed ?? PGScalar(text: value, typeOID: 0)).json
+        let notices = typed.map { $0.notices.isEmpty ? "" : " (server said: \($0.notices.joined(separator: "; ")))" } ?? ""
         return Observation(value: ["value": observed, "latency": .number(latency), "connected": true],
-                           summary: "\(what) on \(connection.target): \(context.mask(value ?? "NULL")) in \(Self.milliseconds(latency))")
+                           summary: "\(what) on \(connection.target): \(context.mask(value ?? "NULL")) in \(Self.milliseconds(latency))"
+                               + context.mask(notices))
     }
 
     /// A decimal number as PostgreSQL prints one (`42`, `-1.5`, `1e-05`); nil for anything else (hex, `NaN`, text).

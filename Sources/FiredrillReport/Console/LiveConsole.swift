@@ -2,25 +2,26 @@ import FiredrillCore
 import Foundation
 import Synchronization
 
-/// The TTY console: event lines scroll above a status line redrawn several times a second with the phase, the
-/// current step, elapsed time, the remaining wait, and each guard's last result.
+/// The TTY console: event lines scroll above a status line redrawn several times a second with the elapsed time
+/// and what is in progress (see `RunProgress`): the `recovered` watch, waits, steps and rollbacks, each guard's
+/// streak. Guard and `recovered` results print a line only when their verdict changes; the status line shows the
+/// rest.
 // `timer` is set once in init and only cancelled afterwards (DispatchSource is thread-safe); all other state is
 // behind the Mutex.
 public final class LiveConsole: RunObserver, @unchecked Sendable {
     struct State {
-        var phase = "starting"
-        var step = ""
-        var stepStarted = Date()
-        var waitEnds: Date?
-        var guards: [String: (ok: Bool, message: String)] = [:]
+        var progress: RunProgress
+        var verdicts: [String: Bool] = [:]
         var started = Date()
         var drawn = false
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let timer: DispatchSourceTimer
 
-    public init() {
+    /// `recoveredDeadline` is the drill's `recovered` deadline, shown in the status ("… of 1h").
+    public init(recoveredDeadline: Duration? = nil) {
+        state = Mutex(State(progress: RunProgress(recoveredDeadline: recoveredDeadline?.seconds)))
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "firedrill.console"))
         timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
         timer.setEventHandler { [weak self] in self?.redraw(nil) }
@@ -43,19 +44,12 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
         state.withLock { s in
             switch event {
             case .journaled(let e):
+                s.progress.apply(e, at: Date())
                 line = EventLine.text(e).map { "\(Self.clock(e.time)) \($0)" }
-                switch e.type {
-                case "phase.started": s.phase = e.data["phase"]?.stringValue ?? s.phase
-                case "step.started":
-                    s.step = e.step ?? ""
-                    s.stepStarted = Date()
-                    let held = e.data["params"]?["for"]?.stringValue.flatMap { try? DurationSyntax.parse($0) }?.seconds
-                    s.waitEnds = (e.data["seconds"]?.doubleValue ?? held).map { Date().addingTimeInterval($0) }
-                case "step.ended": s.step = ""; s.waitEnds = nil
-                case "probe.result" where e.data["role"]?.stringValue == "guard":
-                    s.guards[e.step ?? "?"] = (e.data["passed"] == .bool(true), e.data["message"]?.stringValue ?? "")
-                    line = nil
-                default: break
+                if e.type == "probe.result", ["guard", "recovered"].contains(e.data["role"]?.stringValue ?? "") {
+                    let passed = e.data["passed"] == .bool(true)
+                    if s.verdicts[e.step ?? ""] == passed { line = nil }
+                    s.verdicts[e.step ?? ""] = passed
                 }
             case .progress(let step, let message):
                 line = "\(Self.clock(nil)) \(step): \(message)"
@@ -70,16 +64,18 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
             if let line { out += line + "\n" }
             let elapsed = Int(Date().timeIntervalSince(s.started))
             let seconds = elapsed % 60
-            var status = "[\(elapsed / 60 < 10 ? "0" : "")\(elapsed / 60):\(seconds < 10 ? "0" : "")\(seconds)] \(s.phase)"
-            if !s.step.isEmpty { status += " › \(s.step) \(Int(Date().timeIntervalSince(s.stepStarted)))s" }
-            if let ends = s.waitEnds { status += " (\(max(0, Int(ends.timeIntervalSinceNow.rounded(.up))))s left)" }
-            for (name, g) in s.guards.sorted(by: { $0.key < $1.key }) {
-                status += "  guard \(name): \(g.ok ? "ok" : "FAIL")"
-            }
-            out += "\u{1B}[7m" + status + "\u{1B}[0m"
+            let status = "[\(elapsed / 60 < 10 ? "0" : "")\(elapsed / 60):\(seconds < 10 ? "0" : "")\(seconds)] " + s.progress.status(at: Date())
+            out += "\u{1B}[7m" + Self.fit(status) + "\u{1B}[0m"
             s.drawn = true
             StandardStreams.out(out)
         }
+    }
+
+    /// The status cut to the terminal's width, so redrawing it never leaves a wrapped half behind.
+    static func fit(_ status: String) -> String {
+        var size = winsize()
+        let columns = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 120
+        return status.count < columns ? status : String(status.prefix(max(1, columns - 2))) + "…"
     }
 
     static func clock(_ time: String?) -> String {

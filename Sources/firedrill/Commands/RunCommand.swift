@@ -77,10 +77,10 @@ struct RunCommand: AsyncParsableCommand {
         } else if json {
             observer = JSONConsole()
         } else if isatty(STDOUT_FILENO) == 1 {
-            live = LiveConsole()
+            live = LiveConsole(recoveredDeadline: plan.recovered?.timeout)
             observer = live
         } else {
-            observer = PlainConsole()
+            observer = PlainConsole(recoveredDeadline: plan.recovered?.timeout)
         }
         let session = RunSession(plan: plan, overrides: overrides, drivers: DriverRegistry(), observer: observer, control: control)
         let prepared: (RunOptions, RunRecorder, Resolver)

@@ -196,4 +196,38 @@ struct PrometheusProbeDriverTests {
         #expect(!nan.passed)
         #expect(nan.message.contains("NaN"))
     }
+
+    /// An error ratio (2 of 12 requests failed: 0.1667) declared `unit: ratio`: a percentage is the same share, so
+    /// `< 1%` fails and `< 20%` passes; without `unit:`, a percentage that arrives at run time is refused.
+    @Test func aPercentageAgainstADeclaredRatioIsTheSameShare() async throws {
+        let base = try SharedPrometheus.current().prometheus.baseURL
+        let probe = try #require(BuiltinDrivers.probes["prometheus"])
+        let runner = ProbeRunner(drivers: TestDrivers(probes: ["prometheus": probe]),
+                                 resolver: Resolver(variables: ["limit": "1%"], environment: [:])) { name, timeout in
+            DriverContext(name: name, role: "guard", timeout: timeout)
+        }
+        let query = "sum(fd_requests_total{code=\"500\"}) / sum(fd_requests_total)"
+        func spec(_ expect: String, unit: String?) throws -> ProbeSpec {
+            let node = try params("{ url: '\(base)', query: '\(query)'\(unit.map { ", unit: \($0)" } ?? "") }")
+            let expectNode = try params("{ value: '\(expect)' }")
+            let (tolerance, _) = Tolerance.parse(expectNode)
+            return ProbeSpec(name: "error-ratio", call: DriverCall(key: "prometheus", params: node, location: node.location),
+                             expect: expect.contains("${") ? nil : tolerance, expectNode: expectNode, timeout: nil, location: node.location)
+        }
+
+        let breached = await runner.once(try spec("< 1%", unit: "ratio"), role: "guard")
+        #expect(!breached.passed)
+        #expect(breached.message.contains("value 16.6667%, expected < 1%"), "\(breached.message)")
+        let held = await runner.once(try spec("< 20%", unit: "ratio"), role: "guard")
+        #expect(held.passed, "\(held.message)")
+        let plain = await runner.once(try spec("< 0.01", unit: "ratio"), role: "guard")
+        #expect(!plain.passed)
+
+        let substituted = await runner.once(try spec("< ${limit}", unit: nil), role: "guard")
+        #expect(!substituted.passed)
+        #expect(substituted.message.contains("the unit of `value` is whatever the query returns"), "\(substituted.message)")
+        let declared = await runner.once(try spec("< ${limit}", unit: "ratio"), role: "guard")
+        #expect(!declared.passed)
+        #expect(declared.message.contains("value 16.6667%, expected < 1%"), "\(declared.message)")
+    }
 }

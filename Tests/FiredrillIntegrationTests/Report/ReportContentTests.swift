@@ -42,6 +42,10 @@ import FoundationXML
         #expect(r.actionItems.isEmpty)
         #expect(r.notes == ["paged the DBA at 02:10 <i>ok</i>"])
         #expect(r.description?.hasPrefix("Scales the API to zero and back.") == true)
+        // The description's lists stay lists (continuation lines joined to their item), escaped.
+        #expect(out.markdown.contains("What is checked:\n\n- RTO &lt;5s&gt; &amp; the API answers again;\n- the \\*rollback\\* runs\n\n1. first\n2. second\n"),
+                "\(out.markdown)")
+        #expect(out.html.contains("<p>What is checked:</p>\n<ul><li>RTO &lt;5s&gt; &amp; the API answers again;</li><li>the *rollback* runs</li></ul>\n<ol><li>first</li><li>second</li></ol>"))
         #expect(r.planCopy == "matches")
         let verification = try JournalVerifier.verify(at: URL(fileURLWithPath: summary.runDirectory))
         #expect(r.journal.head == verification.head && r.journal.valid && r.journal.events == verification.eventCount)
@@ -204,6 +208,15 @@ import FoundationXML
         let out = try ReportRig.render(summary.runDirectory)
         #expect(out.report.journal.valid == false)
         #expect(out.report.actionItems.contains { $0.kind == "journal-invalid" })
+        // Headlined as invalid, not as an unfinished run that `firedrill recover` would complete.
+        #expect(out.report.ending == "journal invalid")
+        #expect(out.report.exitCode == nil)
+        #expect(out.report.reason.hasPrefix("the journal is invalid ("))
+        #expect(!out.report.actionItems.contains { $0.kind == "unfinished" })
+        #expect(!out.report.deviations.contains { $0.kind == "unfinished" })
+        #expect(out.markdown.contains("> **Verdict: JOURNAL INVALID** — the journal is invalid ("))
+        #expect(!out.markdown.contains("UNFINISHED"))
+        #expect(out.html.contains("<div class=\"verdict-banner verdict-journal-invalid\" id=\"verdict\"><strong>JOURNAL INVALID</strong>"))
         #expect(out.markdown.contains("Chain check: **BROKEN**"))
         #expect(try JUnitSummary(xml: out.junit).failedCases.contains("firedrill.report-drill.run/journal hash chain"))
     }

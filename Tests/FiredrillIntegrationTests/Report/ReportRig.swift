@@ -17,6 +17,13 @@ enum ReportRig {
         description: |
           Scales the API to zero and back.
           A pass means the API is stable again within the RTO.
+
+          What is checked:
+            - RTO <5s> & the API
+              answers again;
+            - the *rollback* runs
+          1. first
+          2. second
         environment: test
         participants: [on-call SRE, DBA]
         objectives: { rto: \(rto), rpo: \(rpo) }
