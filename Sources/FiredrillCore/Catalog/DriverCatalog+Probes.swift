@@ -36,11 +36,12 @@ extension DriverCatalog {
                 ParamSpec("dsn", .dsn, required: true, "connection URI or conninfo (service files, .pgpass and sslmode work as with psql)"),
                 ParamSpec("query", .string, "a query returning one value; without it the probe only connects"),
                 ParamSpec("params", .stringList, "bind parameters $1, $2… for the query"),
-                ParamSpec("metric", .enumeration(["replication-lag", "connections"]), "a built-in: replication lag in seconds, or connections in use as a percentage of max_connections"),
+                ParamSpec("metric", .enumeration(["replication-lag", "connections"]), "a built-in: replication lag (value = lag-seconds; also lag-bytes and standbys), or connections in use as a percentage of max_connections"),
+                ParamSpec("silent-after", .duration, default: "1s", "replication-lag on a primary: a standby that has not confirmed flushed WAL and has not replied for longer than this counts as lagging by at least its silence"),
                 ParamSpec("statement-timeout", .duration, "server-side statement timeout"),
             ],
             rules: [.atMostOne(["query", "metric"])],
-            fields: ["value", "latency", "connected"]
+            fields: ["value", "latency", "connected", "lag-seconds", "lag-bytes", "standbys"]
         ),
         DriverSpec(
             "command", role: [.probe, .step], "Runs a program (argv, never a shell string) in its own process group.",

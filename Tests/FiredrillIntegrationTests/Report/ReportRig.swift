@@ -165,7 +165,8 @@ struct RigDrivers: DriverSet {
 /// Reports a fixed data-loss window with four lost markers.
 struct FixedRPOMeter: RPOMeter {
     let seconds: Double
-    func measure(_ spec: RPOSpec, disasterAt: Double, heartbeat: HeartbeatStats?, runID: String, context: DriverContext) async throws -> RPOMeasurement {
+    func measure(_ spec: RPOSpec, disasterAt: Double, heartbeat: HeartbeatStats?, before: JSONValue?, runID: String,
+                 context: DriverContext) async throws -> RPOMeasurement {
         RPOMeasurement(mode: "query", seconds: seconds, summary: "newest surviving row written \(seconds)s before the disaster",
                        detail: ["markers-lost": 4])
     }
