@@ -96,13 +96,17 @@ public struct RPOMeterDriver: RPOMeter {
                                   summary: "no heartbeat marker was acknowledged before the disaster, so there is nothing to measure the loss against",
                                   detail: .object(detail))
         }
-        let result: PGQueryResult
+        let rows: [[String?]]
         do {
-            result = try await connection.query("SELECT seq::text FROM \(table) WHERE run_id = $1", [runID])
+            rows = try await connection.query("SELECT seq::text FROM \(table) WHERE run_id = $1", [runID]).rows
+        } catch let error as PGError where error.sqlstate == "42P01" {
+            // The recovered server has not even the marker table: it never received the heartbeat's first write,
+            // so no marker survived.
+            rows = []
         } catch {
             throw DriverError("rpo", "cannot read \(table): \(context.mask(String(describing: error)))")
         }
-        let surviving = Set(result.rows.compactMap { $0.first.flatMap { $0 }.flatMap { Int($0) } })
+        let surviving = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { Int($0) } })
         let window = Self.lossWindow(acknowledged: stats.acknowledgedMarkers, surviving: surviving)
         let newestSurviving = stats.acknowledgedMarkers.last { surviving.contains($0.seq) }
         let anyBeforeSurvived = beforeDisaster.contains { surviving.contains($0.seq) }

@@ -92,6 +92,16 @@ import Testing
     @Test func aReplicaAlreadyBehindGivesALowerBoundThatIsNotMet() async throws {
         let pair = try await Pair.start()
         defer { pair.stop() }
+        // The standby has the marker table (from earlier drills, say), then falls behind.
+        let setup = try await PGConnection.connect(pair.primary.conninfo)
+        _ = try await setup.query("""
+            CREATE TABLE firedrill_heartbeat (run_id text NOT NULL, seq bigint NOT NULL, written_at double precision NOT NULL,
+                                              PRIMARY KEY (run_id, seq))
+            """)
+        await setup.close()
+        try await DrillHarness.waitUntil("the standby has the marker table") {
+            (try? await DrillHarness.scalar(pair.standby, "SELECT count(*) FROM firedrill_heartbeat")) == "0"
+        }
         let stalledAt = Date().timeIntervalSince1970
         pair.proxy.stall()
         try await Task.sleep(for: .milliseconds(300))
@@ -172,10 +182,12 @@ import Testing
         let server = try await PostgresFixture.start()
         defer { server.stop() }
         // Every marker is refused, so none is acknowledged.
-        _ = try await DrillHarness.scalar(server, """
+        let setup = try await PGConnection.connect(server.conninfo)
+        _ = try await setup.query("""
             CREATE TABLE firedrill_heartbeat (run_id text NOT NULL, seq bigint NOT NULL CHECK (seq < 0),
                                               written_at double precision NOT NULL, PRIMARY KEY (run_id, seq))
             """)
+        await setup.close()
         let harness = try DrillHarness(prefix: server.commandPrefix, label: "no-marker")
         let plan = try harness.writePlan("""
             apiVersion: firedrill/v1
