@@ -4,8 +4,10 @@ import FiredrillCore
 ///
 /// On a primary, each row of `pg_stat_replication`: its state, the age of its last reply (`now() − reply_time`;
 /// `reply_time` is stamped by the standby's clock), how many bytes of WAL it is behind the primary's flushed
-/// position in what it was sent, has flushed and has replayed, and the time lags the server measured. A standby's
-/// lag is the largest time lag present (0 when none is: an idle, caught-up stream); a standby that has not
+/// position in what it was sent, has flushed and has replayed, and the time lags the server measured. A standby
+/// that has not replied yet is silent since its connection started (`backend_start`). A standby's lag is 0 when
+/// it has replayed everything the primary flushed (its time lags then describe WAL already applied, and an idle
+/// primary sends nothing new), else the largest time lag present; a standby that has not
 /// confirmed all flushed WAL and has been silent longer than `silent-after` counts as lagging by at least its
 /// silence, because a healthy standby confirms WAL as soon as it has flushed it, so nothing written since its last
 /// reply is known to have reached it. A primary with no standby connected is an error, not 0.
@@ -35,7 +37,7 @@ struct ReplicationLag: Sendable {
 
     static let primaryQuery = """
         SELECT coalesce(nullif(application_name, ''), 'pid ' || pid), coalesce(state, 'unknown'),
-               extract(epoch FROM now() - reply_time)::double precision,
+               extract(epoch FROM now() - coalesce(reply_time, backend_start))::double precision,
                pg_wal_lsn_diff(pg_current_wal_flush_lsn(), sent_lsn)::bigint,
                pg_wal_lsn_diff(pg_current_wal_flush_lsn(), flush_lsn)::bigint,
                pg_wal_lsn_diff(pg_current_wal_flush_lsn(), replay_lsn)::bigint,
@@ -78,7 +80,9 @@ struct ReplicationLag: Sendable {
         // A standby that never replied has confirmed nothing.
         let unconfirmed = (flushBytes ?? 1) > 0
         let silent = unconfirmed && (replyAge.map { $0 > silentAfter } ?? true)
-        let lag = max(timeLag, silent ? max(replyAge ?? silentAfter, silentAfter) : 0)
+        // Everything flushed on the primary is replayed there: the server's time lags describe WAL already applied.
+        let caughtUp = flushBytes == 0 && row[5].flatMap { Int64($0) } == 0
+        let lag = caughtUp ? 0 : max(timeLag, silent ? max(replyAge ?? silentAfter, silentAfter) : 0)
         return Standby(name: row[0] ?? "?", state: state, replyAge: replyAge, sentBytes: row[3].flatMap { Int64($0) },
                        flushBytes: flushBytes, replayBytes: row[5].flatMap { Int64($0) }, timeLag: timeLag, silent: silent, lag: lag)
     }
