@@ -11,7 +11,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
         Ctrl-C cancels the method and rolls back; a second Ctrl-C shows what is still running; a third exits and
         leaves the rest for `firedrill recover RUN_DIR`.
-        Exit codes: 0 passed, 1 deviated or not started, 2 aborted, 3 failed, 4 invalid plan, 130 interrupted.
+        Exit codes: 0 passed, 1 deviated or not started, 2 aborted, 3 failed, 4 invalid plan, 5 inconclusive, 130 interrupted.
         """
     )
 

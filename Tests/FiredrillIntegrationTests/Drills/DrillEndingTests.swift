@@ -34,6 +34,20 @@ import Testing
         """
     }
 
+    /// A drill whose `recovered` probe always passes: the disaster takes nothing down.
+    static func neverDown(extra: String = "") -> String {
+        drill(recovery: """
+              - name: touch-final
+                command: [touch, final]
+            """, recovered: """
+              command: ["true"]
+              expect: { exit-code: 0 }
+              every: 100ms
+              consecutive: 2
+              timeout: 30s
+            """, extra: extra)
+    }
+
     /// recovery = [wait 1s; touch up; sleep 3; touch final], recovered = `test -e up`: `recovered` is stable about
     /// 2s before the runbook ends, and the runbook's last step still runs.
     @Test func theRunbookRunsToItsEndAfterRecoveredIsStable() async throws {
@@ -74,16 +88,7 @@ import Testing
 
     @Test func noOutageObservedIsInconclusiveWithItsOwnExitCode() async throws {
         let harness = try DrillHarness(label: "no-outage")
-        let plan = try harness.writePlan(Self.drill(recovery: """
-              - name: touch-final
-                command: [touch, final]
-            """, recovered: """
-              command: ["true"]
-              expect: { exit-code: 0 }
-              every: 100ms
-              consecutive: 2
-              timeout: 30s
-            """), name: "no-outage.yaml")
+        let plan = try harness.writePlan(Self.neverDown(), name: "no-outage.yaml")
         let run = try await harness.run(plan, vars: [:], timeout: .seconds(60))
         #expect(run.status == 5, "\(run.account)")
         #expect(run.ending == "inconclusive", "\(run.account)")
@@ -101,16 +106,7 @@ import Testing
 
     @Test func expectOutageFalseJudgesTheRTOWithoutAnOutage() async throws {
         let harness = try DrillHarness(label: "expect-no-outage")
-        let plan = try harness.writePlan(Self.drill(recovery: """
-              - name: touch-final
-                command: [touch, final]
-            """, recovered: """
-              command: ["true"]
-              expect: { exit-code: 0 }
-              every: 100ms
-              consecutive: 2
-              timeout: 30s
-            """, extra: "expect-outage: false"), name: "expect-no-outage.yaml")
+        let plan = try harness.writePlan(Self.neverDown(extra: "expect-outage: false"), name: "expect-no-outage.yaml")
         let run = try await harness.run(plan, vars: [:], timeout: .seconds(60))
         #expect(run.status == 0, "\(run.account)")
         let rto = try #require(run.first("rto.measured"), "\(run.account)")
