@@ -45,6 +45,7 @@ extension PlanRunner {
             if let (started, lead) = heartbeatLead {
                 let remaining = started + lead - ContinuousClock.now
                 if remaining > .zero {
+                    try await recorder.record("phase.started", ["phase": "heartbeat-lead", "seconds": .number(remaining.seconds)])
                     recorder.progress(step: "heartbeat", "writing markers for \(DurationSyntax.format(lead)) before the disaster")
                     try await Task.sleep(for: remaining)
                 }
