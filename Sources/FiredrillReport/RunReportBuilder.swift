@@ -371,10 +371,18 @@ struct RunReportBuilder: Sendable {
         }
         if let rpo = report.drill?.rpo, rpo.verdict == R.Verdict.missed || rpo.error != nil {
             let at = rpoEvent.map { R.Instant(time: $0.time, mono: $0.mono) }
-            let what = rpo.seconds.map { "RPO \(ReportText.seconds($0)) exceeded the objective \(ReportText.seconds(rpo.objectiveSeconds))" }
+            let what = rpo.seconds.map { _ in "RPO \(ReportLabels.rpoFigure(rpo)) exceeded the objective \(ReportText.seconds(rpo.objectiveSeconds))" }
                 ?? "RPO could not be measured: \(rpo.error ?? "no figure")"
             deviations.append(R.DeviationRow(kind: "objective-missed", at: at, subject: "RPO", message: what))
             item("objective-missed", "RPO", "\(what). Review replication and backup settings, or the measurement.", at)
+        }
+        if let rto = report.drill?.rto, rto.verdict == R.Verdict.inconclusive {
+            item("objective-inconclusive", "RTO", "The RTO could not be judged: \(rto.reason ?? "the recovered probe never observed an outage"). Check that the disaster takes the service down and that `recovered` looks where the outage is.",
+                 rtoEvent.map { R.Instant(time: $0.time, mono: $0.mono) })
+        }
+        if let rpo = report.drill?.rpo, rpo.verdict == R.Verdict.inconclusive {
+            item("objective-inconclusive", "RPO", "The RPO could not be judged (\(rpo.seconds == nil ? "no figure" : ReportLabels.rpoFigure(rpo))): \(rpo.summary ?? "see the measurement"). A longer heartbeat.lead, or markers acknowledged before the disaster, make it a measurement.",
+                 rpoEvent.map { R.Instant(time: $0.time, mono: $0.mono) })
         }
         let pending = undos.filter { $0.status == "pending" }
         for u in pending {

@@ -162,6 +162,9 @@ import FoundationXML
         #expect(rendered.markdown.contains("| RPO | ≤ 5.000s | ≥ 300ms | **INCONCLUSIVE** |"))
         #expect(rendered.html.contains(#"verdict-banner verdict-inconclusive"#))
         #expect(rendered.html.contains(#"<span class="badge inconclusive" id="rpo-verdict">INCONCLUSIVE</span>"#))
+        #expect(rendered.report.actionItems.contains { $0.kind == "objective-inconclusive" && $0.subject == "RPO" }, "\(rendered.report.actionItems)")
+        #expect(!rendered.report.actionItems.contains { $0.kind == "objective-missed" })
+        #expect(out.report.actionItems.contains { $0.kind == "objective-missed" && $0.text.hasPrefix("RPO ≥ 6.200s exceeded") }, "\(out.report.actionItems)")
 
         let nothing = ReportRig.Drill(repairDelay: .milliseconds(100), rpoSeconds: nil)
         let none = try await ReportRig.run(ReportRig.drillPlan(rpo: "5s"), drivers: nothing.drivers)
