@@ -148,6 +148,8 @@ disaster:
   - name: kill-primary
     process.kill: {{ pidfile: "{primary.data}/postmaster.pid", signal: KILL }}
 recovery:
+  - name: let-the-outage-show    # promotion must not finish before the first check of `recovered`
+    wait: 300ms
   - name: promote-standby
     command: ["{primary.bindir}/pg_ctl", promote, -w, -t, "60", -D, "{standby.data}"]
 recovered:
