@@ -133,12 +133,6 @@ public func listeningLoopbackSocket(backlog: Int32) throws -> (fd: Int32, port: 
     return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }
 
-/// A failure to start a test server.
-public struct ServerError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ call: String, _ code: Int32) { description = "\(call): \(String(cString: strerror(code)))" }
-}
-
 #if canImport(Glibc)
 public let socketStream = Int32(SOCK_STREAM.rawValue)
 #else
