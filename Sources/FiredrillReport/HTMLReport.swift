@@ -35,7 +35,7 @@ public enum HTMLReport {
     static func x(_ s: String) -> String { ReportText.html(s) }
 
     static func badge(_ verdict: String, id: String? = nil) -> String {
-        let c = verdict == RunReport.Verdict.met ? "met" : verdict == RunReport.Verdict.missed ? "missed" : "unset"
+        let c = ReportLabels.verdictClass(verdict)
         return "<span class=\"badge \(c)\"\(id.map { " id=\"\($0)\"" } ?? "")>\(x(verdict))</span>"
     }
 
@@ -79,7 +79,7 @@ public enum HTMLReport {
                 h.add("<div class=\"card\"><div class=\"label\">RTO (stable − injected)</div><div class=\"big\" id=\"rto-value\">\(x(ReportText.seconds(rto.seconds)))</div><div>objective \(x(rto.objectiveSeconds.map { "≤ " + ReportText.seconds($0) } ?? "not set")) \(badge(rto.verdict, id: "rto-verdict"))</div></div>")
             }
             if let rpo = drill.rpo {
-                h.add("<div class=\"card\"><div class=\"label\">RPO (\(x(rpo.mode ?? "data loss")))</div><div class=\"big\" id=\"rpo-value\">\(x(ReportText.seconds(rpo.seconds)))</div><div>objective \(x(rpo.objectiveSeconds.map { "≤ " + ReportText.seconds($0) } ?? "not set")) \(badge(rpo.verdict, id: "rpo-verdict"))</div></div>")
+                h.add("<div class=\"card\"><div class=\"label\">RPO (\(x(rpo.mode ?? "data loss")))</div><div class=\"big\" id=\"rpo-value\">\(x(ReportLabels.rpoFigure(rpo)))</div><div>objective \(x(rpo.objectiveSeconds.map { "≤ " + ReportText.seconds($0) } ?? "not set")) \(badge(rpo.verdict, id: "rpo-verdict"))</div></div>")
             }
             h.add("</div>")
         }
@@ -125,7 +125,8 @@ public enum HTMLReport {
         h.add("<section id=\"data-loss\"><h2>Data loss (RPO)</h2><table class=\"facts\"><tbody>")
         if let rpo = drill.rpo {
             h.fact("Measured by", x(rpo.mode ?? "—"))
-            h.fact("RPO", "<strong>\(x(ReportText.seconds(rpo.seconds)))</strong>")
+            h.fact("RPO", "<strong>\(x(ReportLabels.rpoFigure(rpo)))</strong>")
+            if let wal = rpo.wal { h.fact("WAL lost", x(wal)) }
             h.fact("Markers lost", "<span id=\"markers-lost\">\(rpo.markersLost.map(String.init) ?? "—")</span>")
             h.fact("Objective", x(rpo.objectiveSeconds.map { "≤ " + ReportText.seconds($0) } ?? "not set"))
             h.fact("Verdict", badge(rpo.verdict))

@@ -20,13 +20,15 @@ enum HTMLStyle {
     .verdict-banner{display:flex;gap:14px;align-items:center;padding:12px 16px;border-radius:6px;margin:12px 0 4px;font-size:15px}
     .verdict-banner strong{font-size:18px;letter-spacing:.5px}
     .verdict-passed{background:var(--ok-bg);color:var(--ok)}
-    .verdict-deviated,.verdict-not-started{background:var(--warn-bg);color:var(--warn)}
+    .verdict-deviated,.verdict-not-started,.verdict-inconclusive{background:var(--warn-bg);color:var(--warn)}
     .verdict-aborted,.verdict-failed,.verdict-interrupted,.verdict-unfinished,.verdict-journal-invalid{background:var(--bad-bg);color:var(--bad)}
     .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:700;font-size:12px;letter-spacing:.4px}
     .met,.status-ok{color:var(--ok)}
     .badge.met{background:var(--ok-bg)}
     .missed,.status-failed,.status-interrupted{color:var(--bad)}
     .badge.missed{background:var(--bad-bg)}
+    .inconclusive{color:var(--warn)}
+    .badge.inconclusive{background:var(--warn-bg)}
     .unset,.status-cancelled{color:var(--muted)}
     .badge.unset{background:#eceff3}
     .muted{color:var(--muted)}

@@ -109,7 +109,8 @@ public enum MarkdownReport {
         w.line("|---|---|")
         if let rpo = drill.rpo {
             w.row("Measured by", t(rpo.mode ?? "—"))
-            w.row("RPO", "**\(ReportText.seconds(rpo.seconds))**")
+            w.row("RPO", "**\(ReportLabels.rpoFigure(rpo))**")
+            if let wal = rpo.wal { w.row("WAL lost", t(wal)) }
             w.row("Markers lost", rpo.markersLost.map(String.init) ?? "—")
             w.row("Objective", rpo.objectiveSeconds.map { "≤ " + ReportText.seconds($0) } ?? "not set")
             w.row("Verdict", "**\(rpo.verdict)**")

@@ -41,7 +41,7 @@ struct ObjectiveChart {
             let scale = max(max(b.seconds ?? 0, b.objective ?? 0) * 1.2, 1e-3)
             let x = { (v: Double) -> Double in g.left + min(v, scale) / scale * g.plotWidth }
             let y = g.top + 20 + Double(i) * rowHeight
-            let verdictClass = b.verdict == RunReport.Verdict.met ? "met" : b.verdict == RunReport.Verdict.missed ? "missed" : "unset"
+            let verdictClass = ReportLabels.verdictClass(b.verdict)
             s += #"<text class="bar-label" x="\#(ChartGeometry.n(g.left - 10))" y="\#(ChartGeometry.n(y + 17))" text-anchor="end">\#(b.label)</text>"#
             s += #"<rect class="track" x="\#(ChartGeometry.n(g.left))" y="\#(ChartGeometry.n(y))" width="\#(ChartGeometry.n(g.plotWidth))" height="24" rx="3"/>"#
             s += #"<text class="tick" x="\#(ChartGeometry.n(g.left))" y="\#(ChartGeometry.n(y + 38))">0</text>"#

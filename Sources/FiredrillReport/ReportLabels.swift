@@ -38,8 +38,23 @@ enum ReportLabels {
         o.objectiveSeconds.map { "≤ " + ReportText.seconds($0) } ?? (o.name == "RTO" || o.name == "RPO" ? "not set" : "all checks pass")
     }
 
+    /// The RPO figure, "≥ " before a lower bound.
+    static func rpoFigure(_ rpo: RunReport.RPO) -> String {
+        (rpo.bound == "lower-bound" ? "≥ " : "") + ReportText.seconds(rpo.seconds)
+    }
+
+    /// The badge class of a verdict: met, missed, inconclusive or unset.
+    static func verdictClass(_ verdict: String) -> String {
+        switch verdict {
+        case RunReport.Verdict.met: return "met"
+        case RunReport.Verdict.missed: return "missed"
+        case RunReport.Verdict.inconclusive: return "inconclusive"
+        default: return "unset"
+        }
+    }
+
     static func achieved(_ o: RunReport.ObjectiveRow) -> String {
-        if let a = o.achievedSeconds { return ReportText.seconds(a) }
+        if let a = o.achievedSeconds { return (o.lowerBound == true ? "≥ " : "") + ReportText.seconds(a) }
         switch o.verdict {
         case RunReport.Verdict.met: return "passed"
         case RunReport.Verdict.missed: return o.name == "RTO" || o.name == "RPO" ? "not achieved" : "failed"

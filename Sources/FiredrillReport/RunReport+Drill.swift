@@ -7,6 +7,9 @@ extension RunReport {
         public static let missed = "MISSED"
         public static let notMeasured = "NOT MEASURED"
         public static let notSet = "NO OBJECTIVE"
+        /// Measured, but the objective cannot be judged on it: no outage was observed, or the loss is only bounded
+        /// from below by less than the objective, or there was nothing to measure against.
+        public static let inconclusive = "INCONCLUSIVE"
     }
 
     /// An objective (RTO, RPO, the experiment's hypothesis, verification) against what was achieved.
@@ -15,9 +18,11 @@ extension RunReport {
         /// The target in seconds; nil for a pass/fail objective.
         public var objectiveSeconds: Double?
         public var achievedSeconds: Double?
-        /// `MET`, `MISSED`, `NOT MEASURED` or `NO OBJECTIVE`.
+        /// `MET`, `MISSED`, `INCONCLUSIVE`, `NOT MEASURED` or `NO OBJECTIVE`.
         public var verdict: String
         public var detail: String
+        /// True when `achievedSeconds` is only a lower bound (the RPO when no pre-disaster marker survived).
+        public var lowerBound: Bool? = nil
     }
 
     /// What a drill measured.
@@ -68,6 +73,10 @@ extension RunReport {
         public var summary: String?
         /// Acknowledged heartbeat markers that did not survive, when the meter reports it.
         public var markersLost: Int?
+        /// `exact` or `lower-bound` (the loss is at least `seconds`).
+        public var bound: String?
+        /// The loss in WAL terms (PostgreSQL heartbeat), as the meter summarized it.
+        public var wal: String?
         public var objectiveSeconds: Double?
         public var verdict: String
         public var error: String?

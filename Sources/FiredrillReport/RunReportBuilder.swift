@@ -391,10 +391,18 @@ struct RunReportBuilder: Sendable {
         }
         if let rpo = report.drill?.rpo, rpo.verdict == R.Verdict.missed || rpo.error != nil {
             let at = rpoEvent.map { R.Instant(time: $0.time, mono: $0.mono) }
-            let what = rpo.seconds.map { "RPO \(ReportText.seconds($0)) exceeded the objective \(ReportText.seconds(rpo.objectiveSeconds))" }
+            let what = rpo.seconds.map { _ in "RPO \(ReportLabels.rpoFigure(rpo)) exceeded the objective \(ReportText.seconds(rpo.objectiveSeconds))" }
                 ?? "RPO could not be measured: \(rpo.error ?? "no figure")"
             deviations.append(R.DeviationRow(kind: "objective-missed", at: at, subject: "RPO", message: what))
             item("objective-missed", "RPO", "\(what). Review replication and backup settings, or the measurement.", at)
+        }
+        if let rto = report.drill?.rto, rto.verdict == R.Verdict.inconclusive {
+            item("objective-inconclusive", "RTO", "The RTO could not be judged: \(rto.reason ?? "the recovered probe never observed an outage"). Check that the disaster takes the service down and that `recovered` looks where the outage is.",
+                 rtoEvent.map { R.Instant(time: $0.time, mono: $0.mono) })
+        }
+        if let rpo = report.drill?.rpo, rpo.verdict == R.Verdict.inconclusive {
+            item("objective-inconclusive", "RPO", "The RPO could not be judged (\(rpo.seconds == nil ? "no figure" : ReportLabels.rpoFigure(rpo))): \(rpo.summary ?? "see the measurement"). A longer heartbeat.lead, or markers acknowledged before the disaster, make it a measurement.",
+                 rpoEvent.map { R.Instant(time: $0.time, mono: $0.mono) })
         }
         let pending = undos.filter { $0.status == "pending" }
         for u in pending {
@@ -439,7 +447,8 @@ struct RunReportBuilder: Sendable {
         }
         if let rpo = drill?.rpo {
             rows.append(R.ObjectiveRow(name: "RPO", objectiveSeconds: rpo.objectiveSeconds, achievedSeconds: rpo.seconds, verdict: rpo.verdict,
-                                       detail: rpo.error ?? rpo.summary ?? (rpo.mode.map { "measured by \($0)" } ?? "")))
+                                       detail: rpo.error ?? rpo.summary ?? (rpo.mode.map { "measured by \($0)" } ?? ""),
+                                       lowerBound: rpo.bound == RPOMeasurement.Bound.lowerBound.rawValue ? true : nil))
         } else if kind == "Drill", let objective = planCopy?.rpoObjective {
             rows.append(R.ObjectiveRow(name: "RPO", objectiveSeconds: objective, achievedSeconds: nil, verdict: R.Verdict.notMeasured,
                                        detail: "the run ended (\(ending)) before data loss was measured"))
@@ -472,7 +481,9 @@ struct RunReportBuilder: Sendable {
             let objective = d["objective"]?.doubleValue
             let seconds = d["seconds"]?.doubleValue
             let verdict: String
-            if let met = d["met"]?.boolValue, seconds != nil, objective != nil {
+            if let journaled = d["verdict"]?.stringValue, let v = ObjectiveVerdict(rawValue: journaled), objective != nil || v == .inconclusive {
+                verdict = Self.label(v)
+            } else if let met = d["met"]?.boolValue, seconds != nil, objective != nil {
                 verdict = met ? R.Verdict.met : R.Verdict.missed
             } else if seconds == nil {
                 verdict = R.Verdict.notMeasured
@@ -481,7 +492,8 @@ struct RunReportBuilder: Sendable {
             }
             let detail = d["detail"].flatMap { $0.isNull ? nil : $0 }
             m.rpo = R.RPO(mode: d["mode"]?.stringValue, seconds: seconds, summary: d["summary"]?.stringValue,
-                          markersLost: Self.markersLost(detail), objectiveSeconds: objective, verdict: verdict,
+                          markersLost: Self.markersLost(detail), bound: d["bound"]?.stringValue,
+                          wal: detail?["wal"]?["summary"]?.stringValue, objectiveSeconds: objective, verdict: verdict,
                           error: d["error"]?.stringValue, detail: detail)
         }
         if heartbeatStarted != nil || heartbeatStopped != nil {
@@ -505,7 +517,9 @@ struct RunReportBuilder: Sendable {
         let seconds = d["seconds"]?.doubleValue
         let objective = d["objective"]?.doubleValue ?? (rtoEvent == nil ? planCopy?.rtoObjective : nil)
         let verdict: String
-        if let objective {
+        if d["verdict"]?.stringValue == ObjectiveVerdict.inconclusive.rawValue {
+            verdict = R.Verdict.inconclusive
+        } else if let objective {
             if let seconds { verdict = seconds <= objective ? R.Verdict.met : R.Verdict.missed }
             else { verdict = rtoEvent == nil ? R.Verdict.notMeasured : R.Verdict.missed }
         } else {
@@ -522,6 +536,15 @@ struct RunReportBuilder: Sendable {
             objectiveSeconds: objective, verdict: verdict, reason: d["reason"]?.stringValue)
         if rtoEvent == nil { r.reason = "the run ended before service was stable again" }
         return r
+    }
+
+    /// The report's word for a journaled verdict.
+    static func label(_ verdict: ObjectiveVerdict) -> String {
+        switch verdict {
+        case .met: return R.Verdict.met
+        case .notMet: return R.Verdict.missed
+        case .inconclusive: return R.Verdict.inconclusive
+        }
     }
 
     /// Lost markers from an RPO meter's detail: `markers-lost`, `lost-markers` or `lost`.

@@ -136,12 +136,13 @@ public final class PostgresFixture: Sendable {
     }
 
     /// A streaming-replication standby of this server: `pg_basebackup -R` into a new temporary directory,
-    /// started on its own port. Stop it separately.
-    public func makeStandby() async throws -> PostgresFixture {
-        try await FixtureCommand.offload { try self.makeStandbyBlocking() }
+    /// started on its own port. With `throughPort`, the standby streams over TCP from `127.0.0.1:throughPort`
+    /// (a `StallingTCPProxy` in front of this server) instead of from this server's socket. Stop it separately.
+    public func makeStandby(throughPort: Int? = nil) async throws -> PostgresFixture {
+        try await FixtureCommand.offload { try self.makeStandbyBlocking(throughPort: throughPort) }
     }
 
-    private func makeStandbyBlocking() throws -> PostgresFixture {
+    private func makeStandbyBlocking(throughPort: Int?) throws -> PostgresFixture {
         let standbyDirectory = try Self.makeOwnedTemporaryDirectory(prefix: commandPrefix)
         let standby = PostgresFixture(port: try LoopbackPort.free(), options: options, directory: standbyDirectory,
                                       binDirectory: binDirectory, commandPrefix: commandPrefix, isStandby: true)
@@ -152,6 +153,12 @@ public final class PostgresFixture: Sendable {
                 "-D", standby.dataDirectory.path, "-R", "-X", "stream", "-c", "fast", "--no-sync",
             ]).check()
             try standby.appendSettings(standby.baseSettings())
+            if let throughPort {
+                // `-R` wrote primary_conninfo into postgresql.auto.conf, which is read after postgresql.conf: the
+                // later line there wins.
+                try standby.appendSettings([("primary_conninfo", "'host=127.0.0.1 port=\(throughPort) user=\(user) password=\(password) sslmode=disable application_name=standby'")],
+                                           file: "postgresql.auto.conf")
+            }
             return try standby.startServer()
         } catch {
             standby.stop()
@@ -164,6 +171,21 @@ public final class PostgresFixture: Sendable {
         _ = try await FixtureCommand.offload {
             try self.command(["pg_ctl", "-D", self.dataDirectory.path, "-w", "-t", "60", "promote"]).check().status
         }
+    }
+
+    /// The end of the valid WAL in this server's `pg_wal`, read by `pg_waldump` from `start` (an LSN the WAL holds)
+    /// to where it finds no further record: after the server was killed, the true end of everything it wrote. The
+    /// operating system still holds what the server wrote even with `fsync` off, as long as the machine runs.
+    public func endOfWAL(from start: String) async throws -> String {
+        let outcome = try await FixtureCommand.offload {
+            try self.command(["pg_waldump", "-p", self.dataDirectory.appendingPathComponent("pg_wal").path, "-s", start, "--quiet"]).run()
+        }
+        // pg_waldump stops at the first position holding no valid record: "… invalid record length at 0/3000F58:
+        // wanted 24, got 0", which is the end of the last record.
+        guard let range = outcome.output.range(of: #"invalid record length at [0-9A-F]+/[0-9A-F]+"#, options: .regularExpression) else {
+            throw PostgresFixtureError.system(what: "pg_waldump from \(start)", detail: String(outcome.output.suffix(2000)))
+        }
+        return String(outcome.output[range].split(separator: " ").last ?? "")
     }
 
     /// Stops the server at once (`pg_ctl stop -m immediate`, then SIGKILL if the postmaster is still there) and
@@ -206,8 +228,8 @@ public final class PostgresFixture: Sendable {
         return settings
     }
 
-    private func appendSettings(_ settings: [(String, String)]) throws {
-        let file = dataDirectory.appendingPathComponent("postgresql.conf")
+    private func appendSettings(_ settings: [(String, String)], file name: String = "postgresql.conf") throws {
+        let file = dataDirectory.appendingPathComponent(name)
         let text = "\n# firedrill test fixture\n" + settings.map { "\($0.0) = \($0.1)\n" }.joined()
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }

@@ -7,5 +7,6 @@ enum ExitStatus {
     static let aborted = ExitCode(2)
     static let failed = ExitCode(3)
     static let invalid = ExitCode(4)
+    static let inconclusive = ExitCode(5)
     static let interrupted = ExitCode(130)
 }

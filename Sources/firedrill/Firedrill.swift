@@ -7,7 +7,7 @@ struct Firedrill: AsyncParsableCommand {
         commandName: "firedrill",
         abstract: "Run chaos experiments and disaster-recovery drills, and prove what happened.",
         discussion: """
-        Exit codes: 0 passed/valid, 1 deviated, 2 aborted, 3 failed, 4 invalid plan, 130 interrupted.
+        Exit codes: 0 passed/valid, 1 deviated, 2 aborted, 3 failed, 4 invalid plan, 5 inconclusive, 130 interrupted.
         """,
         version: "0.1.0",
         subcommands: [

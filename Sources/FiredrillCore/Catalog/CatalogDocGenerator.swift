@@ -55,6 +55,7 @@ public enum CatalogDocGenerator {
             ("`objectives`", "A Drill sets at least one of them.", PlanSchema.objectives),
             ("`schedule`", "", PlanSchema.schedule),
             ("`secrets.NAME`", "Exactly one of `env` and `file`.", PlanSchema.secretSource),
+            ("`heartbeat`", "", PlanSchema.heartbeat),
             ("`heartbeat.postgres`", "", PlanSchema.heartbeatPostgres),
             ("`rpo.heartbeat`", "`rpo` takes exactly one of `heartbeat`, `query` and `backup`.", PlanSchema.rpoHeartbeat),
             ("`rpo.query`", "", PlanSchema.rpoQuery),

@@ -45,7 +45,11 @@ public enum JSONSchemaGenerator {
         case "schedule": return paramsObject(PlanSchema.schedule, required: ["cron"], summary: p.summary)
         case "heartbeat":
             return .object(["type": "object", "additionalProperties": false, "description": .string(p.summary),
-                            "properties": .object(["postgres": paramsObject(PlanSchema.heartbeatPostgres, required: ["dsn"], summary: "PostgreSQL markers")])])
+                            "required": ["postgres"],
+                            "properties": .object([
+                                "postgres": paramsObject(PlanSchema.heartbeatPostgres, required: ["dsn"], summary: "PostgreSQL markers"),
+                                "lead": typeSchema(PlanSchema.heartbeat[1]),
+                            ])])
         case "rpo":
             return .object(["type": "object", "additionalProperties": false, "description": .string(p.summary), "maxProperties": 1,
                             "properties": .object([

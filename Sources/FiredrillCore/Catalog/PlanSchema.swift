@@ -24,13 +24,14 @@ public enum PlanSchema {
         ParamSpec("disaster", .steps, "drill: the steps that cause the disaster; the RTO clock starts here"),
         ParamSpec("recovery", .steps, "drill: the runbook, each step timed"),
         ParamSpec("recovered", .stringMap, "drill: the probe that says service is back; RTO stops at its first of N consecutive passes"),
+        ParamSpec("expect-outage", .boolean, default: "true", "drill: whether `recovered` must see an outage; without one the drill is inconclusive unless this is false"),
         ParamSpec("rpo", .stringMap, "drill: how data loss is measured: heartbeat, query or backup"),
         ParamSpec("verify", .steps, "drill: integrity probes after recovery"),
         ParamSpec("failback", .steps, "drill: steps that return to the original topology"),
     ]
 
     /// Keys that only a Drill may use.
-    public static let drillOnly: Set<String> = ["heartbeat", "disaster", "recovery", "recovered", "rpo", "verify", "failback", "objectives", "participants"]
+    public static let drillOnly: Set<String> = ["expect-outage", "heartbeat", "disaster", "recovery", "recovered", "rpo", "verify", "failback", "objectives", "participants"]
     /// Keys that only an Experiment may use.
     public static let experimentOnly: Set<String> = ["method"]
 
@@ -73,6 +74,11 @@ public enum PlanSchema {
         ParamSpec("file", .string, "file holding the secret (trailing newline removed)"),
     ]
 
+    public static let heartbeat: [ParamSpec] = [
+        ParamSpec("postgres", .stringMap, required: true, "PostgreSQL markers"),
+        ParamSpec("lead", .duration, default: "2 × objectives.rpo", "how long markers are written before the disaster; a loss up to this long is measured, a longer one is a lower bound"),
+    ]
+
     public static let heartbeatPostgres: [ParamSpec] = [
         ParamSpec("dsn", .dsn, required: true, "the primary the markers are written to"),
         ParamSpec("every", .duration, default: "200ms", "marker interval"),
@@ -86,7 +92,8 @@ public enum PlanSchema {
 
     public static let rpoQuery: [ParamSpec] = [
         ParamSpec("dsn", .dsn, required: true, "the recovered database"),
-        ParamSpec("query", .string, required: true, "a query returning the newest surviving timestamp, e.g. SELECT max(created_at) FROM orders"),
+        ParamSpec("query", .string, required: true, "a query returning the newest timestamp, e.g. SELECT max(created_at) FROM orders; run on the primary just before the disaster and on the recovered side after"),
+        ParamSpec("primary", .dsn, "where the query runs just before the disaster (default: dsn)"),
     ]
 
     public static let rpoBackup: [ParamSpec] = [

@@ -19,6 +19,23 @@ public struct HeartbeatStats: Sendable, Codable {
     public var newestAcknowledgedAt: Double?
     /// Every acknowledged marker (seq, time), for counting the ones lost.
     public var acknowledgedMarkers: [Marker]
+    /// The primary's flushed WAL position read after each acknowledged marker (PostgreSQL's `X/Y` text), with the
+    /// runner's wall clock just before it was read: the last one before the disaster is the old primary's last
+    /// known flushed LSN.
+    public var flushedPositions: [Position]
+    /// The database system identifier of the server the heartbeat started on, when readable: WAL positions are
+    /// compared only between servers of the same system.
+    public var systemIdentifier: String?
+
+    /// A WAL position the primary reported, and when it was asked.
+    public struct Position: Sendable, Codable {
+        public var lsn: String
+        public var at: Double
+        public init(lsn: String, at: Double) {
+            self.lsn = lsn
+            self.at = at
+        }
+    }
 
     /// One acknowledged marker.
     public struct Marker: Sendable, Codable {
@@ -31,34 +48,66 @@ public struct HeartbeatStats: Sendable, Codable {
     }
 
     public init(attempted: Int = 0, acknowledged: Int = 0, failed: Int = 0, newestAcknowledgedSeq: Int? = nil,
-                newestAcknowledgedAt: Double? = nil, acknowledgedMarkers: [Marker] = []) {
+                newestAcknowledgedAt: Double? = nil, acknowledgedMarkers: [Marker] = [], flushedPositions: [Position] = [],
+                systemIdentifier: String? = nil) {
         self.attempted = attempted
         self.acknowledged = acknowledged
         self.failed = failed
         self.newestAcknowledgedSeq = newestAcknowledgedSeq
         self.newestAcknowledgedAt = newestAcknowledgedAt
         self.acknowledgedMarkers = acknowledgedMarkers
+        self.flushedPositions = flushedPositions
+        self.systemIdentifier = systemIdentifier
     }
 }
 
 /// Measures the data-loss window after recovery, in one of the `rpo:` modes.
 public protocol RPOMeter: Sendable {
-    func measure(_ spec: RPOSpec, disasterAt: Double, heartbeat: HeartbeatStats?, runID: String, context: DriverContext) async throws -> RPOMeasurement
+    /// What the mode needs from just before the disaster (`rpo.query`: the newest value on the primary); nil when
+    /// it needs nothing. Called right before the first disaster step.
+    func before(_ spec: RPOSpec, context: DriverContext) async throws -> JSONValue?
+    /// `before` is what `before(_:context:)` returned (nil when it returned nothing or failed).
+    func measure(_ spec: RPOSpec, disasterAt: Double, heartbeat: HeartbeatStats?, before: JSONValue?, runID: String,
+                 context: DriverContext) async throws -> RPOMeasurement
 }
 
-/// An RPO figure with how it was obtained.
+extension RPOMeter {
+    public func before(_ spec: RPOSpec, context: DriverContext) async throws -> JSONValue? { nil }
+}
+
+/// An RPO figure with how it was obtained: a measurement, a lower bound, or nothing (inconclusive).
 public struct RPOMeasurement: Sendable {
+    /// Whether `seconds` is the loss or only a bound on it.
+    public enum Bound: String, Sendable {
+        /// The data-loss window, measured.
+        case exact
+        /// The loss is at least `seconds` (for example, no marker written before the disaster survived).
+        case lowerBound = "lower-bound"
+    }
+
     public var mode: String
-    /// The data-loss window in seconds (never negative).
-    public var seconds: Double
+    /// The data-loss window in seconds (never negative); nil when it cannot be judged (`summary` says why).
+    public var seconds: Double?
+    public var bound: Bound
     public var summary: String
     public var detail: JSONValue
 
-    public init(mode: String, seconds: Double, summary: String, detail: JSONValue) {
+    public init(mode: String, seconds: Double?, bound: Bound = .exact, summary: String, detail: JSONValue) {
         self.mode = mode
         self.seconds = seconds
+        self.bound = bound
         self.summary = summary
         self.detail = detail
+    }
+
+    /// The verdict against `objective` (seconds): a measurement is met or not met; a lower bound above the
+    /// objective is not met and otherwise inconclusive; no figure is inconclusive.
+    public func verdict(objective: Double) -> ObjectiveVerdict {
+        guard let seconds else { return .inconclusive }
+        switch bound {
+        case .exact: return seconds <= objective ? .met : .notMet
+        case .lowerBound: return seconds > objective ? .notMet : .inconclusive
+        }
     }
 }
 

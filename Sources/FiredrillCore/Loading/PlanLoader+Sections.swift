@@ -10,6 +10,18 @@ extension PlanLoader {
         return s
     }
 
+    /// `true` or `false`; nil (with an error) for anything else.
+    mutating func boolean(_ node: PlanNode, _ what: String) -> Bool? {
+        guard let raw = string(node, what) else { return nil }
+        switch raw {
+        case "true": return true
+        case "false": return false
+        default:
+            error(node.location, "`\(what)` must be true or false, but this is `\(raw)`")
+            return nil
+        }
+    }
+
     mutating func stringList(_ node: PlanNode, _ what: String) -> [String] {
         guard let items = node.sequence else {
             error(node.location, "`\(what)` must be a list, but this is \(node.kindName)", hint: "write `\(what): [a, b]`")
@@ -165,8 +177,7 @@ extension PlanLoader {
     }
 
     mutating func loadHeartbeat(_ node: PlanNode) -> HeartbeatSpec? {
-        guard let entries = mapping(node, "heartbeat", keys: [ParamSpec("postgres", .stringMap, required: true, "PostgreSQL markers")]),
-              entries.count == 1, let pg = node["postgres"],
+        guard mapping(node, "heartbeat", keys: PlanSchema.heartbeat) != nil, let pg = node["postgres"],
               mapping(pg, "heartbeat.postgres", keys: PlanSchema.heartbeatPostgres) != nil else { return nil }
         let every = pg["every"].flatMap { duration($0, "heartbeat.postgres.every") } ?? .milliseconds(200)
         if every < .milliseconds(10), pg["every"] != nil {
@@ -175,13 +186,14 @@ extension PlanLoader {
         guard let dsn = pg["dsn"].flatMap({ string($0, "dsn") }) else { return nil }
         let table = pg["table"].flatMap { string($0, "table") } ?? "firedrill_heartbeat"
         checkIdentifier(table, at: pg["table"]?.location ?? pg.location)
-        return HeartbeatSpec(dsn: dsn, every: every, table: table, location: node.location)
+        let lead = node["lead"].flatMap { duration($0, "heartbeat.lead") }
+        return HeartbeatSpec(dsn: dsn, every: every, table: table, lead: lead, location: node.location)
     }
 
     mutating func loadRPO(_ node: PlanNode) -> RPOSpec? {
         let modes = [
             ParamSpec("heartbeat", .stringMap, "newest acknowledged heartbeat marker vs newest surviving one"),
-            ParamSpec("query", .stringMap, "disaster time − a timestamp the query returns"),
+            ParamSpec("query", .stringMap, "newest timestamp on the primary just before the disaster − newest on the recovered side"),
             ParamSpec("backup", .stringMap, "disaster time − the newest backup's stop time"),
         ]
         guard let entries = mapping(node, "rpo", keys: modes) else { return nil }
@@ -200,7 +212,8 @@ extension PlanLoader {
             guard mapping(entry.value, "rpo.query", keys: PlanSchema.rpoQuery) != nil,
                   let dsn = entry.value["dsn"].flatMap({ string($0, "dsn") }),
                   let query = entry.value["query"].flatMap({ string($0, "query") }) else { return nil }
-            return .query(dsn: dsn, query: query)
+            let primary = entry.value["primary"].flatMap { string($0, "primary") }
+            return .query(dsn: dsn, query: query, primary: primary)
         case "backup":
             guard mapping(entry.value, "rpo.backup", keys: PlanSchema.rpoBackup) != nil else { return nil }
             let stanza = entry.value["pgbackrest-stanza"].flatMap { string($0, "pgbackrest-stanza") }

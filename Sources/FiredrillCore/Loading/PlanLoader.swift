@@ -150,6 +150,7 @@ public struct PlanLoader {
         } else if let node = root["objectives"], node.entries != nil, node["rto"] == nil, node["rpo"] == nil {
             error(node.location, "`objectives` must set `rto`, `rpo` or both")
         }
+        if let node = root["expect-outage"], let expect = boolean(node, "expect-outage") { plan.expectOutage = expect }
         if let node = root["heartbeat"] { plan.heartbeat = loadHeartbeat(node) }
         if let node = root["rpo"] { plan.rpo = loadRPO(node) }
         if plan.objectives?.rpo != nil, root["rpo"] == nil, let node = root["objectives"]?.entry("rpo") {

@@ -27,6 +27,9 @@ public struct Plan: Sendable {
     public var disaster: [Step]
     public var recovery: [Step]
     public var recovered: ProbeSpec?
+    /// `expect-outage`: whether the `recovered` probe must see an outage for the RTO to be judged (default true).
+    /// A drill whose point is a failover without an outage states `false`.
+    public var expectOutage: Bool
     public var rpo: RPOSpec?
     public var verify: [ProbeSpec]
     public var failback: [Step]
@@ -56,6 +59,7 @@ public struct Plan: Sendable {
         self.disaster = []
         self.recovery = []
         self.recovered = nil
+        self.expectOutage = true
         self.rpo = nil
         self.verify = []
         self.failback = []

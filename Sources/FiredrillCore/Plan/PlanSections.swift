@@ -54,12 +54,21 @@ public struct HeartbeatSpec: Sendable, Hashable {
     public var dsn: String
     public var every: Duration
     public var table: String
+    /// `heartbeat.lead`: how long markers are written before the disaster; nil means 2 × the RPO objective.
+    public var lead: Duration?
     public var location: SourceLocation
+
+    /// The lead a run waits for: `lead`, or twice the RPO objective, so that a loss of up to twice the objective is
+    /// measured rather than bounded; at least three marker intervals.
+    public func effectiveLead(objective: Duration?) -> Duration {
+        max(lead ?? (objective.map { $0 * 2 } ?? every * 3), every * 3)
+    }
 }
 
 /// `rpo:` — how data loss is measured.
 public enum RPOSpec: Sendable, Hashable {
     case heartbeat(dsn: String, table: String)
-    case query(dsn: String, query: String)
+    /// `primary` is where the newest value is read just before the disaster (default: `dsn`).
+    case query(dsn: String, query: String, primary: String?)
     case backup(stanza: String?, manifest: String?)
 }

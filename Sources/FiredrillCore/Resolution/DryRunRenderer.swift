@@ -59,12 +59,15 @@ public struct DryRunRenderer: Sendable {
             header("recovered after rollback? (steady state once more)")
             out.append(plan.steadyState.isEmpty ? "   (no steady-state probes)" : "   the \(plan.steadyState.count) steady-state probe(s) above")
         case .drill:
+            if let hb = plan.heartbeat {
+                let lead = hb.effectiveLead(objective: plan.objectives?.rpo)
+                header("heartbeat started with the baseline")
+                out.append("   postgres markers into \(hb.table) every \(DurationSyntax.format(hb.every)) at \(resolver.substitute(hb.dsn, maskSecrets: true))")
+                out.append("   lead \(DurationSyntax.format(lead)) before the disaster" + (hb.lead == nil ? " (2 × objectives.rpo)" : " (heartbeat.lead)")
+                           + ": a loss up to \(DurationSyntax.format(lead)) is measured, a longer one is reported as a lower bound")
+            }
             header("baseline steady state")
             probes(plan.steadyState, into: &out)
-            if let hb = plan.heartbeat {
-                header("heartbeat started")
-                out.append("   postgres markers into \(hb.table) every \(DurationSyntax.format(hb.every)) at \(resolver.substitute(hb.dsn, maskSecrets: true))")
-            }
             if !plan.guards.isEmpty {
                 header("guards, watched from the disaster on")
                 probes(plan.guards, into: &out, guards: true)
@@ -73,13 +76,15 @@ public struct DryRunRenderer: Sendable {
             steps(plan.disaster, into: &out)
             header("recovery runbook (each step timed)")
             steps(plan.recovery, into: &out)
-            header("recovered (RTO stops at the first of N consecutive passes)")
+            header("recovered (RTO stops at the first of N consecutive passes; the runbook still runs to its end)")
             if let r = plan.recovered { probes([r], into: &out) }
+            if !plan.expectOutage { out.append("   expect-outage: false (no outage seen is not inconclusive)") }
             if let rpo = plan.rpo {
                 header("RPO measurement")
                 switch rpo {
                 case .heartbeat(let dsn, let table): out.append("   newest acknowledged vs newest surviving marker in \(table) at \(resolver.substitute(dsn, maskSecrets: true))")
-                case .query(let dsn, let query): out.append("   disaster time − (\(query)) at \(resolver.substitute(dsn, maskSecrets: true))")
+                case .query(let dsn, let query, let primary):
+                    out.append("   newest (\(query)) at \(resolver.substitute(primary ?? dsn, maskSecrets: true)) just before the disaster − newest at \(resolver.substitute(dsn, maskSecrets: true)) after recovery")
                 case .backup(let stanza, let manifest): out.append("   disaster time − newest backup stop time from " + (stanza.map { "pgbackrest stanza \($0)" } ?? manifest ?? ""))
                 }
             }

@@ -1,125 +1,75 @@
 import Foundation
 
 extension PlanRunner {
-    /// The drill's main phase. The RTO clock starts at `drill.injected`, journaled (fsynced) as the first disaster
-    /// step starts; RTO = stable − injected.
+    /// The drill's main phase. The heartbeat starts with the baseline and writes markers for its lead before the
+    /// disaster. The RTO clock starts at `drill.injected`, journaled (fsynced) as the first disaster step starts;
+    /// RTO = stable − injected. The recovery runbook always runs to its end: `recovered` only timestamps detection,
+    /// first-healthy and stable, and verify starts once both the runbook has finished and `recovered` is stable.
+    ///
+    /// The ending: any objective not met or verify failed is DEVIATED; otherwise anything that could not be judged
+    /// (no outage observed, an RPO only bounded or not measured) is INCONCLUSIVE; otherwise PASSED.
     func drillMain() async throws -> MainOutcome {
-        try await recorder.record("phase.started", ["phase": "baseline"])
-        let baseline = try await steadyState(label: "baseline")
-        if !baseline.isEmpty {
-            return MainOutcome(ending: .notStarted, reason: "not started: baseline steady state not met (\(baseline.joined(separator: "; ")))", injected: false)
-        }
         guard let recovered = plan.recovered else { throw RunError("a drill needs `recovered`") }
         let runID = URL(fileURLWithPath: options.runDirectory).lastPathComponent
 
         var heartbeat: (any HeartbeatSession)?
+        var heartbeatLead: (started: ContinuousClock.Instant, lead: Duration)?
         if let hb = plan.heartbeat {
             try await recorder.record("phase.started", ["phase": "heartbeat"])
             guard let driver = drivers.heartbeat("postgres") else { throw RunError("this build has no postgres heartbeat") }
             let context = stepRunner.makeContext("heartbeat", timeout: .seconds(10), secrets: resolver.secretValues)
+            let lead = hb.effectiveLead(objective: plan.objectives?.rpo)
             heartbeat = try await driver.start(dsn: resolver.substitute(hb.dsn, maskSecrets: false), table: hb.table,
                                                every: hb.every, runID: runID, context: context)
-            try await recorder.record("heartbeat.started", ["table": .string(hb.table), "every": .number(hb.every.seconds), "run-id": .string(runID)])
-            // Markers written before the disaster are the baseline the RPO is measured against.
-            try await Task.sleep(for: hb.every * 3)
+            heartbeatLead = (ContinuousClock.now, lead)
+            try await recorder.record("heartbeat.started", [
+                "table": .string(hb.table), "every": .number(hb.every.seconds), "run-id": .string(runID),
+                "lead": .number(lead.seconds), "lead-source": .string(hb.lead == nil ? "2 × objectives.rpo" : "heartbeat.lead"),
+            ])
         }
+        let runningHeartbeat = heartbeat
+        let stopHeartbeat: @Sendable () async -> HeartbeatStats? = { await runningHeartbeat?.stop() }
 
-        let deadline = recovered.timeout ?? plan.limits.duration
-        // In `recovered`, `timeout` is the overall deadline; each execution gets the driver's default, at most
-        // 4 × every (at least 1s), so one hung execution cannot hide the instant service returns.
-        var executionSpec = recovered
-        executionSpec.timeout = min(ProbeRunner.defaultTimeout(recovered.call.key), max(recovered.every * 4, .seconds(1)))
-        let watchSpec = executionSpec
-        let flag = RecoveryWatcher.Flag()
-        let watcher = RecoveryWatcher(probes: await currentProbeRunner(), recorder: recorder, runbookDone: flag)
         let injectedBox = InstantBox()
-        let instants: RecoveryWatcher.Instants?
+        let outcome: RecoveryOutcome
+        var rpoBefore: JSONValue?
         do {
-            instants = try await withDrillGuards {
-                await control.markInjecting()
-                try await recorder.record("phase.started", ["phase": "disaster"])
-                let wall = Date().timeIntervalSince1970
-                let injected = try await recorder.record("drill.injected", ["wall": .number(wall)])
-                // The disaster time the RPO is measured from is the event's own time, the instant a reader of the
-                // journal sees: not a second clock reading taken after the fsync.
-                await injectedBox.set(injected.mono, wall: JournalClock.microseconds(rfc3339: injected.time).map { Double($0) / 1e6 } ?? wall)
-                return try await withThrowingTaskGroup(of: RecoveryWatcher.Instants?.self) { group in
-                    group.addTask { try await watcher.watch(watchSpec) }
-                    group.addTask {
-                        try await stepRunner.run(plan.disaster, phase: "disaster")
-                        try await recorder.record("phase.started", ["phase": "recovery"])
-                        try await stepRunner.run(plan.recovery, phase: "recovery")
-                        await flag.set()
-                        try await recorder.record("recovery.runbook-done")
-                        try await Task.sleep(for: .seconds(365 * 24 * 3600))
-                        return nil
-                    }
-                    group.addTask {
-                        try await Task.sleep(for: deadline)
-                        return nil
-                    }
-                    defer { group.cancelAll() }
-                    let first = try await group.next() ?? nil
-                    return first
+            try await recorder.record("phase.started", ["phase": "baseline"])
+            let baseline = try await steadyState(label: "baseline")
+            if !baseline.isEmpty {
+                if let stats = await stopHeartbeat() { try await recordHeartbeatStopped(stats) }
+                return MainOutcome(ending: .notStarted, reason: "not started: baseline steady state not met (\(baseline.joined(separator: "; ")))", injected: false)
+            }
+            // Markers written before the disaster are what the RPO is measured against: a loss longer than the
+            // lead can only be bounded.
+            if let (started, lead) = heartbeatLead {
+                let remaining = started + lead - ContinuousClock.now
+                if remaining > .zero {
+                    try await recorder.record("phase.started", ["phase": "heartbeat-lead", "seconds": .number(remaining.seconds)])
+                    recorder.progress(step: "heartbeat", "writing markers for \(DurationSyntax.format(lead)) before the disaster")
+                    try await Task.sleep(for: remaining)
                 }
             }
+            rpoBefore = try await rpoBaseline()
+            outcome = try await disasterAndRecovery(recovered, injectedBox: injectedBox)
         } catch {
             // A breach, a limit or Ctrl-C: the markers must stop too, or they go on being written through failback.
-            _ = await heartbeat?.stop()
+            _ = await stopHeartbeat()
             throw error
         }
         let injectedMono = await injectedBox.mono ?? 0
         var missed: [String] = []
+        var inconclusive: [String] = []
+        missed += outcome.cancelledSteps.map { "step \($0) was cancelled" }
 
-        if let instants, let stable = instants.stable {
-            let rto = stable - injectedMono
-            var data: [String: JSONValue] = [
-                "injected": .number(injectedMono), "stable": .number(stable), "seconds": .number(rto),
-                "definition": "RTO = stable − injected: from the first disaster step to the first of N consecutive passes of `recovered`",
-            ]
-            if let d = instants.detected { data["detected"] = .number(d); data["detection-seconds"] = .number(d - injectedMono) }
-            if let h = instants.firstHealthy { data["first-healthy"] = .number(h) }
-            if let d = instants.detected { data["repair-seconds"] = .number(stable - d) }
-            if let objective = plan.objectives?.rto {
-                data["objective"] = .number(objective.seconds)
-                data["met"] = .bool(rto <= objective.seconds)
-                if rto > objective.seconds { missed.append("RTO \(Self.seconds(rto)) exceeds the objective \(DurationSyntax.format(objective))") }
-            }
-            try await recorder.record("rto.measured", .object(data))
-        } else {
-            try await recorder.record("rto.measured", [
-                "seconds": .null, "met": false, "objective": plan.objectives?.rto.map { .number($0.seconds) } ?? .null,
-                "reason": .string("not recovered within \(DurationSyntax.format(deadline))"),
-            ])
-            missed.append("not recovered within \(DurationSyntax.format(deadline))")
-        }
+        try await judgeRTO(outcome, injectedMono: injectedMono, missed: &missed, inconclusive: &inconclusive)
 
-        let stats = await heartbeat?.stop()
-        if let stats {
-            try await recorder.record("heartbeat.stopped", [
-                "attempted": .number(Double(stats.attempted)), "acknowledged": .number(Double(stats.acknowledged)),
-                "failed": .number(Double(stats.failed)), "newest-acknowledged-seq": stats.newestAcknowledgedSeq.map { .number(Double($0)) } ?? .null,
-                "newest-acknowledged-at": stats.newestAcknowledgedAt.map { .number($0) } ?? .null,
-            ])
-        }
+        let stats = await stopHeartbeat()
+        if let stats { try await recordHeartbeatStopped(stats) }
         if let rpo = plan.rpo {
             try await recorder.record("phase.started", ["phase": "rpo"])
-            let spec = resolvedRPO(rpo)
-            do {
-                guard let meter = drivers.rpoMeter() else { throw RunError("this build has no RPO meter") }
-                let context = stepRunner.makeContext("rpo", timeout: .seconds(60), secrets: resolver.secretValues)
-                let m = try await meter.measure(spec, disasterAt: await injectedBox.wall ?? 0, heartbeat: stats, runID: runID, context: context)
-                var data: [String: JSONValue] = ["mode": .string(m.mode), "seconds": .number(m.seconds), "summary": .string(m.summary), "detail": m.detail]
-                if let objective = plan.objectives?.rpo {
-                    data["objective"] = .number(objective.seconds)
-                    data["met"] = .bool(m.seconds <= objective.seconds)
-                    if m.seconds > objective.seconds { missed.append("RPO \(Self.seconds(m.seconds)) exceeds the objective \(DurationSyntax.format(objective))") }
-                }
-                try await recorder.record("rpo.measured", .object(data))
-            } catch {
-                try await recorder.record("rpo.measured", ["seconds": .null, "met": false, "error": .string(String(describing: error))])
-                missed.append("RPO could not be measured: \(error)")
-            }
+            try await judgeRPO(rpo, disasterAt: await injectedBox.wall ?? 0, stats: stats, before: rpoBefore, runID: runID,
+                               missed: &missed, inconclusive: &inconclusive)
         }
 
         if !plan.verify.isEmpty {
@@ -132,10 +82,187 @@ extension PlanRunner {
                 if !result.passed { missed.append("verify \(spec.name): \(result.message)") }
             }
         }
-        if missed.isEmpty {
-            return MainOutcome(ending: .passed, reason: "recovered within the objectives", injected: true)
+        if !missed.isEmpty {
+            return MainOutcome(ending: .deviated, reason: (missed + inconclusive).joined(separator: "; "), injected: true)
         }
-        return MainOutcome(ending: .deviated, reason: missed.joined(separator: "; "), injected: true)
+        if !inconclusive.isEmpty {
+            return MainOutcome(ending: .inconclusive, reason: inconclusive.joined(separator: "; "), injected: true)
+        }
+        return MainOutcome(ending: .passed, reason: "recovered within the objectives", injected: true)
+    }
+
+    /// What the disaster and recovery phase produced: the watcher's instants (nil when `recovered` was not stable
+    /// by its deadline) and any disaster or recovery step that ended cancelled.
+    struct RecoveryOutcome: Sendable {
+        var instants: RecoveryWatcher.Instants?
+        var deadline: Duration
+        var cancelledSteps: [String]
+    }
+
+    /// One task of the disaster and recovery phase.
+    private enum RecoveryTask: Sendable {
+        case watched(RecoveryWatcher.Instants?)
+        case runbookDone
+    }
+
+    /// The disaster, then the recovery runbook to its end, while the `recovered` probe is watched until stable or
+    /// its deadline; all under the guards and `limits.duration`. Neither task cancels the other: the phase ends
+    /// when both have finished.
+    func disasterAndRecovery(_ recovered: ProbeSpec, injectedBox: InstantBox) async throws -> RecoveryOutcome {
+        let deadline = recovered.timeout ?? plan.limits.duration
+        // In `recovered`, `timeout` is the overall deadline; each execution gets the driver's default, at most
+        // 4 × every (at least 1s), so one hung execution cannot hide the instant service returns.
+        var executionSpec = recovered
+        executionSpec.timeout = min(ProbeRunner.defaultTimeout(recovered.call.key), max(recovered.every * 4, .seconds(1)))
+        let watchSpec = executionSpec
+        let flag = RecoveryWatcher.Flag()
+        let watcher = RecoveryWatcher(probes: await currentProbeRunner(), recorder: recorder, runbookDone: flag)
+        let instants = try await withDrillGuards { () async throws -> RecoveryWatcher.Instants? in
+            await control.markInjecting()
+            try await recorder.record("phase.started", ["phase": "disaster"])
+            let wall = Date().timeIntervalSince1970
+            let injected = try await recorder.record("drill.injected", ["wall": .number(wall)])
+            // The disaster time the RPO is measured from is the event's own time, the instant a reader of the
+            // journal sees: not a second clock reading taken after the fsync.
+            await injectedBox.set(injected.mono, wall: JournalClock.microseconds(rfc3339: injected.time).map { Double($0) / 1e6 } ?? wall)
+            return try await withThrowingTaskGroup(of: RecoveryTask.self) { group in
+                group.addTask { .watched(try await Self.within(deadline) { try await watcher.watch(watchSpec) }) }
+                group.addTask {
+                    try await stepRunner.run(plan.disaster, phase: "disaster")
+                    try await recorder.record("phase.started", ["phase": "recovery"])
+                    try await stepRunner.run(plan.recovery, phase: "recovery")
+                    await flag.set()
+                    try await recorder.record("recovery.runbook-done")
+                    return .runbookDone
+                }
+                var instants: RecoveryWatcher.Instants?
+                while let done = try await group.next() {
+                    if case .watched(let watched) = done { instants = watched }
+                }
+                return instants
+            }
+        }
+        let cancelled = await recorder.events.filter {
+            $0.type == "step.ended" && $0.data["status"] == "cancelled" && ["disaster", "recovery"].contains($0.data["phase"]?.stringValue ?? "")
+        }.compactMap(\.step)
+        return RecoveryOutcome(instants: instants, deadline: deadline, cancelledSteps: cancelled)
+    }
+
+    /// `body`'s result, or nil once `limit` has passed (`body` is then cancelled).
+    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
+    /// Journals `rto.measured` and judges it: a stable instant without an observed outage is inconclusive unless
+    /// the plan says `expect-outage: false`.
+    func judgeRTO(_ outcome: RecoveryOutcome, injectedMono: Double, missed: inout [String], inconclusive: inout [String]) async throws {
+        let objective = plan.objectives?.rto
+        guard let instants = outcome.instants, let stable = instants.stable else {
+            try await recorder.record("rto.measured", [
+                "seconds": .null, "met": false, "verdict": .string(ObjectiveVerdict.notMet.rawValue),
+                "objective": objective.map { .number($0.seconds) } ?? .null,
+                "reason": .string("not recovered within \(DurationSyntax.format(outcome.deadline))"),
+            ])
+            missed.append("not recovered within \(DurationSyntax.format(outcome.deadline))")
+            return
+        }
+        if instants.detected == nil, plan.expectOutage {
+            let why = "the `recovered` probe never observed an outage, so the RTO cannot be judged (set `expect-outage: false` if a failover without one is the point)"
+            try await recorder.record("rto.measured", [
+                "seconds": .null, "met": .null, "verdict": .string(ObjectiveVerdict.inconclusive.rawValue),
+                "objective": objective.map { .number($0.seconds) } ?? .null, "injected": .number(injectedMono),
+                "stable": .number(stable), "outage-detected": false, "reason": .string(why),
+            ])
+            inconclusive.append("RTO inconclusive: \(why)")
+            return
+        }
+        let rto = stable - injectedMono
+        var data: [String: JSONValue] = [
+            "injected": .number(injectedMono), "stable": .number(stable), "seconds": .number(rto),
+            "outage-detected": .bool(instants.detected != nil),
+            "definition": "RTO = stable − injected: from the first disaster step to the first of N consecutive passes of `recovered`",
+        ]
+        if let d = instants.detected { data["detected"] = .number(d); data["detection-seconds"] = .number(d - injectedMono) }
+        if let h = instants.firstHealthy { data["first-healthy"] = .number(h) }
+        if let d = instants.detected { data["repair-seconds"] = .number(stable - d) }
+        if let objective {
+            let met = rto <= objective.seconds
+            data["objective"] = .number(objective.seconds)
+            data["met"] = .bool(met)
+            data["verdict"] = .string((met ? ObjectiveVerdict.met : .notMet).rawValue)
+            if !met { missed.append("RTO \(Self.seconds(rto)) exceeds the objective \(DurationSyntax.format(objective))") }
+        }
+        try await recorder.record("rto.measured", .object(data))
+    }
+
+    /// What `rpo.query` needs from just before the disaster, journaled as `rpo.before`; a failure is journaled and
+    /// leaves the RPO inconclusive rather than stopping the drill.
+    func rpoBaseline() async throws -> JSONValue? {
+        guard let rpo = plan.rpo, case .query = rpo, let meter = drivers.rpoMeter() else { return nil }
+        let context = stepRunner.makeContext("rpo", timeout: .seconds(30), secrets: resolver.secretValues)
+        do {
+            let before = try await meter.before(resolvedRPO(rpo), context: context)
+            if let before { try await recorder.record("rpo.before", ["before": before]) }
+            return before
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            try await recorder.record("rpo.before", ["error": .string(String(describing: error))])
+            return nil
+        }
+    }
+
+    /// Journals `rpo.measured` with its verdict (`met`, `not-met`, `inconclusive`).
+    func judgeRPO(_ rpo: RPOSpec, disasterAt: Double, stats: HeartbeatStats?, before: JSONValue?, runID: String,
+                  missed: inout [String], inconclusive: inout [String]) async throws {
+        let spec = resolvedRPO(rpo)
+        let objective = plan.objectives?.rpo
+        do {
+            guard let meter = drivers.rpoMeter() else { throw RunError("this build has no RPO meter") }
+            let context = stepRunner.makeContext("rpo", timeout: .seconds(60), secrets: resolver.secretValues)
+            let m = try await meter.measure(spec, disasterAt: disasterAt, heartbeat: stats, before: before, runID: runID, context: context)
+            var data: [String: JSONValue] = [
+                "mode": .string(m.mode), "seconds": m.seconds.map { .number($0) } ?? .null, "bound": .string(m.bound.rawValue),
+                "summary": .string(m.summary), "detail": m.detail,
+            ]
+            if let objective {
+                let verdict = m.verdict(objective: objective.seconds)
+                data["objective"] = .number(objective.seconds)
+                data["verdict"] = .string(verdict.rawValue)
+                data["met"] = verdict == .inconclusive ? .null : .bool(verdict == .met)
+                let figure = m.seconds.map { (m.bound == .lowerBound ? "≥ " : "") + Self.seconds($0) } ?? "not measured"
+                switch verdict {
+                case .met: break
+                case .notMet: missed.append("RPO \(figure) exceeds the objective \(DurationSyntax.format(objective)) (\(m.summary))")
+                case .inconclusive: inconclusive.append("RPO inconclusive (\(figure)): \(m.summary)")
+                }
+            }
+            try await recorder.record("rpo.measured", .object(data))
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            try await recorder.record("rpo.measured", [
+                "seconds": .null, "met": false, "verdict": .string(ObjectiveVerdict.notMet.rawValue), "error": .string(String(describing: error)),
+            ])
+            missed.append("RPO could not be measured: \(error)")
+        }
+    }
+
+    func recordHeartbeatStopped(_ stats: HeartbeatStats) async throws {
+        try await recorder.record("heartbeat.stopped", [
+            "attempted": .number(Double(stats.attempted)), "acknowledged": .number(Double(stats.acknowledged)),
+            "failed": .number(Double(stats.failed)), "newest-acknowledged-seq": stats.newestAcknowledgedSeq.map { .number(Double($0)) } ?? .null,
+            "newest-acknowledged-at": stats.newestAcknowledgedAt.map { .number($0) } ?? .null,
+            "first-acknowledged-at": stats.acknowledgedMarkers.first.map { .number($0.at) } ?? .null,
+        ])
     }
 
     /// Guards and `limits.duration` around the disaster and recovery.
@@ -149,7 +276,9 @@ extension PlanRunner {
     func resolvedRPO(_ rpo: RPOSpec) -> RPOSpec {
         switch rpo {
         case .heartbeat(let dsn, let table): return .heartbeat(dsn: resolver.substitute(dsn, maskSecrets: false), table: table)
-        case .query(let dsn, let query): return .query(dsn: resolver.substitute(dsn, maskSecrets: false), query: resolver.substitute(query, maskSecrets: false))
+        case .query(let dsn, let query, let primary):
+            return .query(dsn: resolver.substitute(dsn, maskSecrets: false), query: resolver.substitute(query, maskSecrets: false),
+                          primary: primary.map { resolver.substitute($0, maskSecrets: false) })
         case .backup(let stanza, let manifest): return .backup(stanza: stanza.map { resolver.substitute($0, maskSecrets: false) }, manifest: manifest.map { resolver.substitute($0, maskSecrets: false) })
         }
     }

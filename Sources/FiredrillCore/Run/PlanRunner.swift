@@ -122,6 +122,7 @@ public struct PlanRunner: Sendable {
         await recorder.note("run.ended", [
             "ending": .string(outcome.ending.rawValue), "reason": .string(outcome.reason),
             "exit-code": .number(Double(outcome.ending.exitCode)), "rollback": .string(rollback.rawValue),
+            "precedence": .array(RunEnding.precedence.map { .string($0.rawValue) }),
             "recovered-after-rollback": recovered.map { .bool($0) } ?? .null,
         ])
         var summary = RunSummary(ending: outcome.ending, reason: outcome.reason, rollback: rollback,
@@ -144,7 +145,26 @@ public struct PlanRunner: Sendable {
         if !after.isEmpty {
             return MainOutcome(ending: .deviated, reason: "steady state not met after the method: \(after.joined(separator: "; "))", injected: true)
         }
+        let untouched = await stepsWithoutTargets(plan.method)
+        if !untouched.isEmpty {
+            let names = untouched.map { "`\($0)`" }.joined(separator: ", ")
+            return MainOutcome(ending: .inconclusive, reason: "the steady state held, but \(names) matched no target, so no fault was injected and the hypothesis was not tested", injected: true)
+        }
         return MainOutcome(ending: .passed, reason: "steady state held", injected: true)
+    }
+
+    /// The steps (nested ones included) that ran and reported an empty `targets` list: a fault that matched nothing
+    /// and was skipped (`if-none: skip`).
+    func stepsWithoutTargets(_ steps: [Step]) async -> [String] {
+        let outputs = await results.all
+        func walk(_ steps: [Step]) -> [String] {
+            steps.flatMap { step -> [String] in
+                if case .parallel(let children) = step.action { return walk(children) }
+                guard case .array(let targets)? = outputs[step.name]?["targets"], targets.isEmpty else { return [] }
+                return [step.name]
+            }
+        }
+        return walk(steps)
     }
 
     /// Runs the probes once through their attempts; returns the failure messages.

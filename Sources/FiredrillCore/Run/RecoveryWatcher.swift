@@ -3,7 +3,8 @@ import Foundation
 /// Times the outage of a drill with the `recovered` probe, from the instant the disaster was injected:
 /// *detected* is the first failed execution, *first healthy* the first pass after that, and *stable* the first of
 /// `consecutive` passes in a row. It finishes at stable — once the outage was detected, or, if no execution ever
-/// failed, once the recovery runbook has finished.
+/// failed, once the recovery runbook has finished. It only timestamps: reaching stable never cancels the runbook,
+/// which runs to its end in its own task (`PlanRunner.disasterAndRecovery`).
 public struct RecoveryWatcher: Sendable {
     /// The instants, as monotonic offsets of the journal (`mono`), with their journal events.
     public struct Instants: Sendable {

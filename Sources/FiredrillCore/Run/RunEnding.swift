@@ -1,6 +1,13 @@
 /// How a run ended, and the exit code each ending maps to.
+///
+/// When more than one ending applies, the one earliest in `precedence` wins: interrupted, aborted, failed,
+/// deviated, inconclusive, passed. `not-started` stands apart: nothing was injected.
 public enum RunEnding: String, Sendable, Codable {
     case passed
+    /// Everything that was judged held, but something the verdict depends on could not be judged: the `recovered`
+    /// probe never observed an outage, the faults matched no target, or the data loss is only bounded from below
+    /// by less than the objective.
+    case inconclusive
     /// The hypothesis or an objective was missed.
     case deviated
     /// A guard was breached or a limit exceeded.
@@ -18,9 +25,13 @@ public enum RunEnding: String, Sendable, Codable {
         case .deviated, .notStarted: return 1
         case .aborted: return 2
         case .failed: return 3
+        case .inconclusive: return 5
         case .interrupted: return 130
         }
     }
+
+    /// The endings of a run that started, strongest first.
+    public static let precedence: [RunEnding] = [.interrupted, .aborted, .failed, .deviated, .inconclusive, .passed]
 }
 
 /// When rollbacks run (`--rollbacks`).

@@ -20,7 +20,11 @@ public struct PostgresHeartbeat: HeartbeatDriver {
         } catch {
             throw DriverError("heartbeat", "cannot prepare \(table) at \(PGConnection.redacted(context.mask(dsn))): \(context.mask(String(describing: error)))")
         }
-        let session = PostgresHeartbeatSession(dsn: dsn, table: table, every: every, runID: runID, connection: connection)
+        // Readable by superusers and pg_read_all_settings-like roles only on some versions: without it, WAL
+        // positions are still compared, just not checked to belong to the same system.
+        let system = try? await connection.scalar("SELECT system_identifier::text FROM pg_control_system()")
+        let session = PostgresHeartbeatSession(dsn: dsn, table: table, every: every, runID: runID, connection: connection,
+                                               systemIdentifier: system)
         await session.begin()
         return session
     }
@@ -36,12 +40,13 @@ actor PostgresHeartbeatSession: HeartbeatSession {
     private var stats = HeartbeatStats()
     private var loop: Task<Void, Never>?
 
-    init(dsn: String, table: String, every: Duration, runID: String, connection: PGConnection) {
+    init(dsn: String, table: String, every: Duration, runID: String, connection: PGConnection, systemIdentifier: String?) {
         self.dsn = dsn
         self.table = table
         self.every = every
         self.runID = runID
         self.connection = connection
+        self.stats.systemIdentifier = systemIdentifier
     }
 
     func begin() {
@@ -78,6 +83,15 @@ actor PostgresHeartbeatSession: HeartbeatSession {
             stats.newestAcknowledgedSeq = seq
             stats.newestAcknowledgedAt = at
             stats.acknowledgedMarkers.append(.init(seq: seq, at: at))
+            // The primary's flushed WAL position now that the marker is acknowledged: the newest one read before
+            // the disaster is the old primary's last known flushed LSN. A standby refuses the function; the
+            // marker is counted all the same.
+            let asked = Date().timeIntervalSince1970
+            if let lsn = try? await withTimeout(max(every * 5, .seconds(1)), what: "heartbeat flush position", {
+                try await connection.scalar("SELECT pg_current_wal_flush_lsn()::text")
+            }) {
+                stats.flushedPositions.append(.init(lsn: lsn, at: asked))
+            }
         } catch {
             stats.failed += 1
             await connection?.close()

@@ -3,7 +3,8 @@ import Foundation
 
 /// The `postgres` probe: one fresh connection per execution, then a scalar query, a built-in metric, or nothing
 /// (connect only). Observes `value` (a boolean for a boolean column, a number when the text reads as one, NULL as
-/// null), `latency` (seconds, connect included) and `connected`. Notices the query raised are added to the summary.
+/// null), `latency` (seconds, connect included) and `connected`; `metric: replication-lag` also `lag-seconds`,
+/// `lag-bytes` and `standbys` (see `ReplicationLag`). Notices the query raised are added to the summary.
 ///
 /// A connection that fails is an observation `connected: false` in connect-only mode, and an error otherwise, so the
 /// server's message (`cannot execute INSERT in a read-only transaction`, `the database system is starting up`)
@@ -11,20 +12,6 @@ import Foundation
 public struct PostgresProbeDriver: ProbeDriver {
     public init() {}
 
-    /// Replication lag in seconds. On a standby: 0 when everything received is replayed (a walreceiver that has
-    /// received nothing new since it started reports the segment it started at, behind the replay position), else
-    /// the age of the last replayed transaction. On a primary: the largest `replay_lag` of the connected standbys
-    /// (0 when idle).
-    static let replicationLagQuery = """
-        SELECT CASE
-          WHEN pg_is_in_recovery() THEN
-            CASE WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
-                 ELSE COALESCE(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END
-          ELSE (SELECT COALESCE(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)
-        END::double precision
-        """
-    /// Whether there is anything to measure the lag of: a standby, or a primary with a connected standby.
-    static let replicationPresentQuery = "SELECT pg_is_in_recovery() OR EXISTS (SELECT 1 FROM pg_stat_replication)"
     static let connectionsQuery = """
         SELECT (100.0 * (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')
                 / current_setting('max_connections')::int)::double precision
@@ -64,11 +51,12 @@ public struct PostgresProbeDriver: ProbeDriver {
                 value = scalar.text
                 what = "query"
             case (nil, "replication-lag"?):
-                guard try await connection.scalar(Self.replicationPresentQuery) == "t" else {
-                    throw DriverError("postgres", "\(shown) is a primary with no standby connected: there is no replication lag to measure")
-                }
-                value = try await connection.scalar(Self.replicationLagQuery)
-                what = "replication lag"
+                let lag = try await ReplicationLag.read(connection, silentAfter: try p.duration("silent-after") ?? .seconds(1), shown: shown)
+                let latency = (clock.now - start).seconds
+                var observed = lag.json
+                observed["latency"] = .number(latency)
+                observed["connected"] = true
+                return Observation(value: .object(observed), summary: "replication lag on \(connection.target): \(lag.summary) in \(Self.milliseconds(latency))")
             case (nil, "connections"?):
                 value = try await connection.scalar(Self.connectionsQuery)
                 what = "connections in use (%)"

@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
         rolls back; a second Ctrl-C shows what is still running; a third exits and leaves the rest for
         `firedrill recover RUN_DIR`. One run of a plan at a time per reports folder unless --concurrent.
         Exit codes: 0 passed, 1 deviated or not started, 2 aborted, 3 failed (also: refused, or the journal could
-        not be written), 4 invalid plan, 130 interrupted.
+        not be written), 4 invalid plan, 5 inconclusive, 130 interrupted.
         """
     )
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FiredrillTestSupport
 
 /// A listening socket on 127.0.0.1 that never accepts, with its accept queue filled by client
 /// sockets, so a further connect to `port` gets no answer and hangs (the kernel drops its SYN).

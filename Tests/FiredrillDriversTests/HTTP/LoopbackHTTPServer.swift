@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import FiredrillTestSupport
 import Foundation
 import Synchronization
 
@@ -221,19 +222,11 @@ final class LoopbackHTTPServer: Sendable {
     }
 }
 
-/// A failure to start the test server.
-struct ServerError: Error, CustomStringConvertible {
-    let description: String
-    init(_ call: String, _ code: Int32) { description = "\(call): \(String(cString: strerror(code)))" }
-}
-
 #if canImport(Glibc)
-let socketStream = Int32(SOCK_STREAM.rawValue)
 private func sendWithoutSignal(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
     Glibc.send(fd, bytes, count, Int32(MSG_NOSIGNAL))
 }
 #else
-let socketStream = SOCK_STREAM
 private func sendWithoutSignal(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
     Darwin.send(fd, bytes, count, 0)
 }

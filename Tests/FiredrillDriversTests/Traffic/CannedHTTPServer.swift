@@ -1,3 +1,4 @@
+import FiredrillTestSupport
 import Foundation
 import Synchronization
 

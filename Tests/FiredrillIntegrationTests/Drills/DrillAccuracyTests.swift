@@ -108,6 +108,7 @@ import Testing
             every: 250ms
         heartbeat:
           postgres: { dsn: "${heartbeat}", every: 100ms }
+          lead: 1s       # the loss is the 1.5s cut inside the disaster, after the lead
         disaster:
           - name: cut-replication
             process.kill: { pid: "${steps.walsender-pid.value}", signal: STOP }

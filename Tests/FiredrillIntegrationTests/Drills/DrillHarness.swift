@@ -32,14 +32,16 @@ struct DrillHarness {
         return path
     }
 
-    /// `firedrill run PLAN --report-dir DIR --quiet --var k=v…`, waiting at most `timeout`; `password` is given to
+    /// `firedrill run PLAN --report-dir DIR --quiet [ARGUMENTS] --var k=v…`, waiting at most `timeout`; `password` is given to
     /// libpq (and to servers the plan starts) as PGPASSWORD, so no connection string carries it.
+    /// `arguments` go after the fixed ones (`--allow-production`); `environment` on top of the test's own.
     func run(_ plan: String, vars: [String: String], password: String? = nil, runName: String = "run",
+             arguments: [String] = [], environment extra: [String: String] = [:],
              timeout: Duration = .seconds(240)) async throws -> DrillRun {
         let runDirectory = directory + "/" + runName
-        var argv = prefix + [binary, "run", plan, "--report-dir", runDirectory, "--quiet"]
+        var argv = prefix + [binary, "run", plan, "--report-dir", runDirectory, "--quiet"] + arguments
         for (key, value) in vars.sorted(by: { $0.key < $1.key }) { argv += ["--var", "\(key)=\(value)"] }
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }.merging(extra) { $1 }
         if let password { environment["PGPASSWORD"] = password }
         let (status, output) = try await Self.execute(argv, environment: environment, workingDirectory: directory,
                                                       outputPath: directory + "/\(runName).out", timeout: timeout)

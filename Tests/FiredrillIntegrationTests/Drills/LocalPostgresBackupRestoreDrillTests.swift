@@ -22,12 +22,14 @@ import Testing
         let rpo = try #require(run.first("rpo.measured"), "\(run.account)")
         #expect(rpo.data["mode"] == "query")
         let seconds = try #require(rpo.data["seconds"]?.doubleValue, "\(rpo.data)")
-        // The newest surviving row was written just before the backup started: the RPO spans the backup and the
-        // time until the disaster.
-        let earliest = backup.injected - backup.end - 0.05
-        let latest = backup.injected - backup.writesBefore + 0.05
+        // Like with like: the newest row on the primary just before the disaster was written after the backup, the
+        // newest surviving one just before it, so the RPO spans the backup, not the idle time until the disaster.
+        let earliest = backup.writesAfter - backup.writesBeforeEnd - 0.05
+        let latest = backup.writesAfterEnd - backup.writesBefore + 0.05
         #expect(seconds >= earliest && seconds <= latest, "RPO \(seconds)s, expected between \(earliest)s and \(latest)s")
         #expect(rpo.data["met"] == true)
+        #expect(rpo.data["verdict"] == "met")
+        #expect(run.first("rpo.before")?.data["before"]?["newest"]?.doubleValue != nil, "\(run.account)")
     }
 
     @Test func restoresTheBackupAndMeasuresRPOByTheBackupManifest() async throws {
@@ -52,6 +54,9 @@ import Testing
     /// Instants from the journal, in seconds since 1970.
     struct BackupInstants {
         var writesBefore: Double
+        var writesBeforeEnd: Double
+        var writesAfter: Double
+        var writesAfterEnd: Double
         var start: Double
         var end: Double
         var injected: Double
@@ -111,9 +116,13 @@ import Testing
         #expect(try await harness.verify(run) == 0)
 
         let writes = try #require(run.events.first { $0.type == "probe.result" && $0.step == "writes-before-backup" })
+        let writesAfter = try #require(run.events.first { $0.type == "probe.result" && $0.step == "writes-after-backup" })
         let backupResult = try #require(run.events.first { $0.type == "probe.result" && $0.step == "base-backup" })
         let instants = BackupInstants(
             writesBefore: try #require(DrillRun.wall(writes)) - (writes.data["seconds"]?.doubleValue ?? 0),
+            writesBeforeEnd: try #require(DrillRun.wall(writes)),
+            writesAfter: try #require(DrillRun.wall(writesAfter)) - (writesAfter.data["seconds"]?.doubleValue ?? 0),
+            writesAfterEnd: try #require(DrillRun.wall(writesAfter)),
             start: try #require(DrillRun.wall(backupResult)) - (backupResult.data["seconds"]?.doubleValue ?? 0),
             end: try #require(DrillRun.wall(backupResult)),
             injected: try #require(run.first("drill.injected").flatMap(DrillRun.wall)))

@@ -143,6 +143,42 @@ import FoundationXML
         #expect(junit.failureMessages.contains { $0.contains("RTO MISSED") })
     }
 
+    /// A lower bound above the objective is NOT MET, shown as "≥"; a lower bound under it, or no figure, is
+    /// INCONCLUSIVE, and so is the run (exit 5).
+    @Test func rpoBoundsAndInconclusiveVerdictsAreRendered() async throws {
+        let bounded = ReportRig.Drill(repairDelay: .milliseconds(100), rpoSeconds: 6.2, rpoBound: .lowerBound)
+        let missed = try await ReportRig.run(ReportRig.drillPlan(rpo: "5s"), drivers: bounded.drivers)
+        defer { ReportRig.removeRun(missed.runDirectory) }
+        #expect(missed.ending == .deviated)
+        let out = try ReportRig.render(missed.runDirectory)
+        #expect(out.report.drill?.rpo?.verdict == "MISSED")
+        #expect(out.report.drill?.rpo?.bound == "lower-bound")
+        #expect(out.markdown.contains("| RPO | ≤ 5.000s | ≥ 6.200s | **MISSED** |"), "\(out.markdown)")
+        #expect(out.html.contains(#"id="rpo-value">≥ 6.200s</div>"#))
+
+        let under = ReportRig.Drill(repairDelay: .milliseconds(100), rpoSeconds: 0.3, rpoBound: .lowerBound)
+        let unsure = try await ReportRig.run(ReportRig.drillPlan(rpo: "5s"), drivers: under.drivers)
+        defer { ReportRig.removeRun(unsure.runDirectory) }
+        #expect(unsure.ending == .inconclusive, "\(unsure.reason)")
+        let rendered = try ReportRig.render(unsure.runDirectory)
+        #expect(rendered.report.drill?.rpo?.verdict == "INCONCLUSIVE")
+        #expect(rendered.markdown.contains("> **Verdict: INCONCLUSIVE (exit 5)**"), "\(rendered.markdown.prefix(400))")
+        #expect(rendered.markdown.contains("| RPO | ≤ 5.000s | ≥ 300ms | **INCONCLUSIVE** |"))
+        #expect(rendered.html.contains(#"verdict-banner verdict-inconclusive"#))
+        #expect(rendered.html.contains(#"<span class="badge inconclusive" id="rpo-verdict">INCONCLUSIVE</span>"#))
+        #expect(rendered.report.actionItems.contains { $0.kind == "objective-inconclusive" && $0.subject == "RPO" }, "\(rendered.report.actionItems)")
+        #expect(!rendered.report.actionItems.contains { $0.kind == "objective-missed" })
+        #expect(out.report.actionItems.contains { $0.kind == "objective-missed" && $0.text.hasPrefix("RPO ≥ 6.200s exceeded") }, "\(out.report.actionItems)")
+
+        let nothing = ReportRig.Drill(repairDelay: .milliseconds(100), rpoSeconds: nil)
+        let none = try await ReportRig.run(ReportRig.drillPlan(rpo: "5s"), drivers: nothing.drivers)
+        defer { ReportRig.removeRun(none.runDirectory) }
+        #expect(none.ending == .inconclusive)
+        let rpo = try #require(none.events.first { $0.type == "rpo.measured" })
+        #expect(rpo.data["seconds"] == .null && rpo.data["verdict"] == "inconclusive", "\(rpo.data)")
+        #expect(try ReportRig.render(none.runDirectory).report.drill?.rpo?.verdict == "INCONCLUSIVE")
+    }
+
     @Test func abortedExperimentListsBreachRollbacksAndActionItems() async throws {
         let rig = ReportRig.Experiment(failAfterInject: .milliseconds(300))
         let summary = try await ReportRig.run(ReportRig.experimentPlan(wait: "10s"), drivers: rig.drivers)

@@ -80,7 +80,8 @@ enum ReportRig {
     struct Drill {
         let probe = ScriptedProbe()
         let repairDelay: Duration
-        let rpoSeconds: Double
+        let rpoSeconds: Double?
+        var rpoBound: RPOMeasurement.Bound = .exact
 
         var drivers: RigDrivers {
             let probe = self.probe
@@ -95,7 +96,7 @@ enum ReportRig {
                 "kubernetes.rollout-restart": OutputStep(output: ["stdout": .string(ReportRig.scriptOutput)], summary: ReportRig.scriptOutput),
                 "kubernetes.rollout-undo": OutputStep(output: [:], summary: "rolled back"),
             ])
-            return RigDrivers(base: steps, meter: FixedRPOMeter(seconds: rpoSeconds))
+            return RigDrivers(base: steps, meter: FixedRPOMeter(seconds: rpoSeconds, bound: rpoBound))
         }
     }
 
@@ -169,11 +170,14 @@ struct RigDrivers: DriverSet {
     func rpoMeter() -> (any RPOMeter)? { meter }
 }
 
-/// Reports a fixed data-loss window with four lost markers.
+/// Reports a fixed data-loss window (or bound, or none) with four lost markers.
 struct FixedRPOMeter: RPOMeter {
-    let seconds: Double
-    func measure(_ spec: RPOSpec, disasterAt: Double, heartbeat: HeartbeatStats?, runID: String, context: DriverContext) async throws -> RPOMeasurement {
-        RPOMeasurement(mode: "query", seconds: seconds, summary: "newest surviving row written \(seconds)s before the disaster",
+    let seconds: Double?
+    var bound: RPOMeasurement.Bound = .exact
+    func measure(_ spec: RPOSpec, disasterAt: Double, heartbeat: HeartbeatStats?, before: JSONValue?, runID: String,
+                 context: DriverContext) async throws -> RPOMeasurement {
+        RPOMeasurement(mode: "query", seconds: seconds, bound: bound,
+                       summary: seconds.map { "newest surviving row written \($0)s before the disaster" } ?? "nothing to measure against",
                        detail: ["markers-lost": 4])
     }
 }

@@ -7,13 +7,13 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// The listening half of the HTTP test servers: a TCP socket on 127.0.0.1 and a free port, one thread per accepted
+/// The listening half of the test servers (HTTP servers, the stalling TCP proxy): a TCP socket on 127.0.0.1 and a free port, one thread per accepted
 /// connection running the server's handler (the connection is closed when the handler returns), and `stop()`,
 /// which stops accepting, shuts every open connection down and waits (up to 5 s) for the threads.
-final class LoopbackListener: Sendable {
-    let port: Int
+public final class LoopbackListener: Sendable {
+    public let port: Int
     /// Readable once `stop()` has been called, so a handler that waits can poll it beside its own work.
-    let stopFD: Int32
+    public let stopFD: Int32
     private let stopWriteFD: Int32
     private let listenFD: Int32
     private let threads = DispatchGroup()
@@ -26,9 +26,9 @@ final class LoopbackListener: Sendable {
     private let state = Mutex(State())
 
     /// Connections accepted so far.
-    var acceptedConnections: Int { state.withLock { $0.accepted } }
+    public var acceptedConnections: Int { state.withLock { $0.accepted } }
 
-    init() throws {
+    public init() throws {
         let (fd, port) = try listeningLoopbackSocket(backlog: 128)
         var pipeFDs: [Int32] = [-1, -1]
         guard pipe(&pipeFDs) == 0 else {
@@ -49,7 +49,7 @@ final class LoopbackListener: Sendable {
 
     /// Starts accepting; each connection runs `handler` on a thread of its own. Only those threads hold `handler`,
     /// so a server that owns this listener is released once it has stopped.
-    func start(_ handler: @escaping @Sendable (Int32) -> Void) {
+    public func start(_ handler: @escaping @Sendable (Int32) -> Void) {
         threads.enter()
         Thread { [self] in
             acceptLoop(handler)
@@ -59,7 +59,7 @@ final class LoopbackListener: Sendable {
 
     /// Stops accepting, ends every connection, makes `stopFD` readable, and waits (up to 5 s) for all threads.
     /// Safe to call more than once.
-    func stop() {
+    public func stop() {
         let alreadyStopped = state.withLock { state in
             defer { state.stopped = true }
             if !state.stopped {
@@ -109,7 +109,7 @@ final class LoopbackListener: Sendable {
 }
 
 /// A socket listening on 127.0.0.1 with a port the kernel chose, and that port.
-func listeningLoopbackSocket(backlog: Int32) throws -> (fd: Int32, port: Int) {
+public func listeningLoopbackSocket(backlog: Int32) throws -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, socketStream, 0)
     guard fd >= 0 else { throw ServerError("socket", errno) }
     var yes: Int32 = 1
@@ -132,3 +132,9 @@ func listeningLoopbackSocket(backlog: Int32) throws -> (fd: Int32, port: Int) {
     }
     return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }
+
+#if canImport(Glibc)
+public let socketStream = Int32(SOCK_STREAM.rawValue)
+#else
+public let socketStream = SOCK_STREAM
+#endif
