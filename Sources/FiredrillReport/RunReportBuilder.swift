@@ -306,6 +306,9 @@ struct RunReportBuilder: Sendable {
                 file: Journal.fileName, events: verification.eventCount, head: verification.head, valid: verification.isValid,
                 problem: verification.problem.map { "\($0)" }, lastTime: last?.time, howToVerify: Self.howToVerify)
         )
+        if s["allow-production"]?.boolValue == true {
+            report.productionAllowedBy = s["allowed-by"]?.stringValue ?? report.initiator
+        }
         report.faultWindow = faultWindow(kind: kind, drill: drill, end: finalInstant)
         probeDeviations(probes, kind: kind)
         report.objectives = objectives(kind: kind, drill: drill, probes: probes, ending: report.ending)

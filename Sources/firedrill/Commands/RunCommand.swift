@@ -42,11 +42,8 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let (plan, overrides) = try planArguments.load()
-        if plan.environment.lowercased() == "production", !allowProduction {
-            Console.error("\(planArguments.file): environment is production; pass --allow-production to run it")
-            throw ExitStatus.invalid
-        }
+        let (loaded, overrides) = try planArguments.load()
+        let plan = try await ProductionSafety.admit(loaded, allowProduction: allowProduction)
         if !force, reportDir == nil {
             let unfinished = RunDirectory.unfinishedRuns(under: reportsRoot, planName: plan.name)
             if !unfinished.isEmpty {
