@@ -60,6 +60,8 @@ public struct Interpolation: Sendable, Hashable {
     /// The longest text, in UTF-8 bytes, one substitution may produce. A value that would grow past it keeps its
     /// references as written from there on, and the validator reports it.
     public static let maxExpandedBytes = 64 * 1024
+    /// The most references one value may hold.
+    public static let maxReferences = 1_000
 
     /// Replaces every reference using `lookup`; a nil from `lookup` leaves the reference as written, and so does
     /// any reference whose value would take the text past `maxExpandedBytes`.

@@ -57,7 +57,12 @@ extension PlanLoader {
                 if singleLine { l.column += offset + (quoted ? 1 : 0) }
                 return l
             }
-            for p in problems { error(at(p.offset), p.message) }
+            if refs.count > Interpolation.maxReferences {
+                error(node.location, "this value holds \(refs.count) references; a value may hold at most \(Interpolation.maxReferences)",
+                      hint: "a plan value with this many `${…}` is almost certainly a mistake")
+                return
+            }
+            for p in problems.prefix(PlanLoader.maxDiagnostics) { error(at(p.offset), p.message) }
             if Interpolation.expand(text, { target in
                 if case .variable(let name) = target { return variables[name] }
                 return nil

@@ -65,6 +65,20 @@ struct KubernetesPodDeleteDriverTests {
         #expect(try kubectl.calls() == [hostileGet, hostileDelete])
     }
 
+    @Test func aPodNamedLikeAFlagIsRefusedAndNothingIsDeleted() async throws {
+        let kubectl = try StandInCLI(programs: ["kubectl"])
+        let get = ["kubectl", "get", "pods", "--selector=app=api", "--output=json", "--namespace=shop"]
+        try kubectl.respond(get, stdout: try json(KubernetesFixtures.list([KubernetesFixtures.pod("--all", created: "2024-05-01T00:00:00Z")])))
+        let recorder = CloudTestContext(standIn: kubectl)
+
+        let error = await #expect(throws: DriverError.self) {
+            try await KubernetesPodDeleteDriver(environment: kubectl.environment).run(
+                try params("{ namespace: shop, selector: app=api }"), context: recorder.context)
+        }
+        #expect(error?.description == "kubernetes.pod-delete: pod `--all` is not a valid name: kubectl would read it as a flag; refusing")
+        #expect(try kubectl.calls() == [get], "only the read-only listing may have run")
+    }
+
     @Test func failureShowsTheMaskedCommandLineExitStatusAndStderr() async throws {
         let kubectl = try StandInCLI(programs: ["kubectl"])
         let get = ["kubectl", "get", "pods", "--selector=app=api", "--output=json", "--namespace=shop", "--kubeconfig=/etc/kube/s3cr3t-config"]
