@@ -73,7 +73,10 @@ public struct RunSession: Sendable {
             try await recorder.record("environment.checked", check.json)
         }
         let runner = PlanRunner(plan: plan, drivers: drivers, resolver: resolver, options: options, recorder: recorder, control: control)
-        return try await runner.run()
+        var summary = try await runner.run()
+        // The reason is printed on the console: it gets the journal's masking.
+        summary.reason = recorder.mask(summary.reason)
+        return summary
     }
 
     public static func sha256(_ text: String) -> String {
