@@ -107,7 +107,7 @@ def type_confusion(rng, data):
 
 def deep_nesting(rng, data):
     depth = rng.choice([65, 100, 1000, 3000, 5000, 20000, 100000])
-    style = rng.randrange(6)
+    style = rng.randrange(7)
     if style == 0:
         nest = b"[" * depth + b"x" + b"]" * depth
     elif style == 1:
@@ -120,8 +120,11 @@ def deep_nesting(rng, data):
     elif style == 4:
         depth = min(depth, 1400)
         nest = b"\n".join(b" " * (2 * i) + b"- k:" for i in range(depth)) + b" x"
-    else:
+    elif style == 5:
         nest = b"[" * depth
+    else:
+        # Compact sequences after a line break other than LF, or after an explicit key or a document marker.
+        nest = rng.choice([b"x:\r", b"x:\xc2\x85", b"x:\xe2\x80\xa8", b"? a\n: ", b"--- "]) + b"- " * depth + b"x"
     parts = lines(data)
     at = rng.randrange(len(parts) + 1)
     if style in (3, 4) or rng.random() < 0.5:

@@ -21,7 +21,7 @@ struct YAMLNestingScan {
 
     /// The place where the nesting first exceeds `limit`, or nil when it never does.
     func firstExcess(in text: String) -> Excess? {
-        let bytes = Array(text.utf8)
+        let bytes = Self.unifyingLineBreaks(Array(text.utf8))
         let n = bytes.count
         var i = 0
         var line = 1
@@ -155,7 +155,20 @@ struct YAMLNestingScan {
                         atStart = false
                     }
                 case 0x2D, 0x3F: // - ?
-                    if !(atStart && endsToken(p + 1)) { atStart = false }
+                    if atStart, endsToken(p + 1) {
+                        // A compact block collection after another indicator on the same line (`: - - x`).
+                        if flow == 0 {
+                            let column = p - lineStart
+                            let isSequence = c == 0x2D
+                            while let top = block.last, top.column > column || (top.column == column && (top.isSequence || !isSequence)) {
+                                block.removeLast()
+                            }
+                            block.append(Level(column: column, isSequence: isSequence))
+                            if let e = excess(p) { return e }
+                        }
+                    } else {
+                        atStart = false
+                    }
                 case 0x7C, 0x3E: // | >
                     if atStart, flow == 0 {
                         blockScalar = (parent: block.last?.column ?? 0, indent: nil)
@@ -188,6 +201,31 @@ struct YAMLNestingScan {
             line += 1
         }
         return nil
+    }
+
+    /// The text with every YAML line break (CR LF, CR, NEL, LS, PS) written as one LF, as libyaml reads them.
+    static func unifyingLineBreaks(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(where: { $0 == 0x0D || $0 == 0xC2 || $0 == 0xE2 }) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x0D {
+                out.append(0x0A)
+                i += i + 1 < bytes.count && bytes[i + 1] == 0x0A ? 2 : 1
+            } else if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 {
+                out.append(0x0A)
+                i += 2
+            } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                out.append(0x0A)
+                i += 3
+            } else {
+                out.append(b)
+                i += 1
+            }
+        }
+        return out
     }
 
     private static func nextLine(_ bytes: [UInt8], from start: Int) -> Int {

@@ -30,6 +30,11 @@ import Testing
         "nested: [\"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\", " + String(repeating: "[", count: 100) + "]",
         "nested: ['it''s ]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]', " + String(repeating: "{a: ", count: 100) + "]",
         "nested: !!seq " + String(repeating: "[", count: 100),
+        "nested:\r" + String(repeating: "- ", count: 20_000) + "x",
+        "nested:\u{85}" + String(repeating: "- ", count: 20_000) + "x",
+        "nested:\u{2028}" + String(repeating: "- ", count: 20_000) + "x",
+        "? a\n: " + String(repeating: "- ", count: 20_000) + "x",
+        "--- " + String(repeating: "- ", count: 20_000) + "x",
     ])
     func deepNestingIsALocatedError(body: String) {
         let result = Self.load(Self.header + body + "\n")
