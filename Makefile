@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/firedrill
 BIN_RELEASE := .build/release/firedrill
 
-.PHONY: all build release demo test deps-build deps-test deps-demo bench clean
+.PHONY: all build release demo test fuzz deps-build deps-test deps-demo bench clean
 
 all: build
 
@@ -27,10 +27,15 @@ release: deps-build
 demo: deps-demo release
 	@scripts/demo.sh $(BIN_RELEASE)
 
-## test: everything, real servers included.
+## test: everything, real servers included, then a short fuzz run of the loader (scripts/run-tests.sh).
 test: deps-test
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) scripts/run-tests.sh
+
+## fuzz: 20,000 mutated plans through `validate` and `plan` (not in CI; about half an hour on 2 cores).
+fuzz: deps-build
+	$(SWIFT) build
+	python3 fuzz/fuzz.py --binary $(BIN_DEBUG) --cases 20000
 
 bench: deps-test release
 	@echo "see bench/README.md: each bench/*.sh prints its figures next to its target"

@@ -50,6 +50,7 @@ public enum HTMLReport {
         h.fact("Plan SHA-256", "<code class=\"hash\" id=\"plan-sha256\">\(x(r.sha256))</code>" + (r.gitCommit.map { "<br>git commit <code class=\"hash\">\(x($0))</code>" } ?? "") + "<br><span class=\"muted\">\(x(ReportLabels.planCopy(r)))</span>")
         h.fact("Initiator", "<span id=\"initiator\">\(x(r.initiator))</span>")
         h.fact("Environment", "<span id=\"environment\">\(x(r.environment))</span>")
+        if let by = r.productionAllowedBy { h.fact("Production gate", "<span id=\"allow-production\">passed with <code>--allow-production</code> by \(x(by))</span>") }
         h.fact("Participants", r.participants.isEmpty ? "—" : x(r.participants.joined(separator: ", ")))
         h.fact("Started", x(ReportText.time(r.started)))
         h.fact("Ended", x(ReportText.time(r.ended)) + (r.seconds.map { " (\(x(ReportText.seconds($0))))" } ?? ""))

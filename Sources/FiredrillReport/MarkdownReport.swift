@@ -36,6 +36,7 @@ public enum MarkdownReport {
         w.row("Plan SHA-256", "`\(r.sha256)`" + (r.gitCommit.map { " · git commit `\($0)`" } ?? "") + " — \(t(ReportLabels.planCopy(r)))")
         w.row("Initiator", t(r.initiator))
         w.row("Environment", t(r.environment))
+        if let by = r.productionAllowedBy { w.row("Production gate", "passed with `--allow-production` by \(t(by))") }
         w.row("Participants", r.participants.isEmpty ? "—" : r.participants.map(t).joined(separator: ", "))
         w.row("Started", ReportText.time(r.started))
         w.row("Ended", ReportText.time(r.ended) + (r.seconds.map { " (\(ReportText.seconds($0)))" } ?? ""))

@@ -22,6 +22,8 @@ public struct RunReport: Sendable, Codable {
     /// Whether `plan.yaml` in the run directory is the plan the journal names: `matches`, `differs` or `missing`.
     public var planCopy: String
     public var environment: String
+    /// Who let the run into a protected environment with `--allow-production`, when someone did.
+    public var productionAllowedBy: String? = nil
     public var initiator: String
     public var participants: [String]
     public var vars: [String: String]

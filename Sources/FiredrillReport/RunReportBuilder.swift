@@ -326,6 +326,9 @@ struct RunReportBuilder: Sendable {
             report.reason = "the journal is invalid (\(problem)): it may have been altered after the run.\(claimed) Preserve the file and investigate."
             report.exitCode = nil
         }
+        if s["allow-production"]?.boolValue == true {
+            report.productionAllowedBy = s["allowed-by"]?.stringValue ?? report.initiator
+        }
         report.faultWindow = faultWindow(kind: kind, drill: drill, end: finalInstant)
         probeDeviations(probes, kind: kind)
         report.objectives = objectives(kind: kind, drill: drill, probes: probes, ending: report.ending)

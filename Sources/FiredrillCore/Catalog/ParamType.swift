@@ -1,3 +1,5 @@
+import Foundation
+
 /// The type of one driver parameter, as the validator checks it and `firedrill schema` describes it.
 public indirect enum ParamType: Sendable, Hashable {
     case string
@@ -34,6 +36,19 @@ public indirect enum ParamType: Sendable, Hashable {
     case steps
     /// Any of the listed types.
     case oneOf([ParamType])
+
+    /// The largest whole number any parameter takes when its type sets no maximum, so that no count, id or
+    /// replica number from a plan can overflow the arithmetic done on it.
+    public static let largestInteger = 2_147_483_647
+    /// The largest count a `countOrMax` parameter takes.
+    public static let largestCount = 1_000_000
+
+    /// `file://` or `fileb://` when `value` starts with one (any case): the aws CLI reads such a parameter value
+    /// from a local file, so a plan may not give one to an `aws.*` driver.
+    public static func awsFileScheme(_ value: String) -> String? {
+        let lowered = value.trimmingCharacters(in: .whitespaces).lowercased()
+        return ["file://", "fileb://"].first { lowered.hasPrefix($0) }
+    }
 
     /// How the type reads in docs and messages.
     public var summary: String {

@@ -9,7 +9,7 @@ public enum PlanSchema {
         ParamSpec("description", .string, "what is tested, why, and what a pass means"),
         ParamSpec("owner", .string, "team that owns the plan"),
         ParamSpec("tags", .stringList, "free labels"),
-        ParamSpec("environment", .string, required: true, "where it runs; `production` needs --allow-production"),
+        ParamSpec("environment", .oneOf([.string, .stringMap]), required: true, "where it runs (or { name, kube-context, aws-account }); a protected name needs --allow-production"),
         ParamSpec("participants", .stringList, "people or roles taking part (drills)"),
         ParamSpec("schedule", .stringMap, "{ cron, timezone } for recurring drills"),
         ParamSpec("objectives", .stringMap, "{ rto, rpo } (drills)"),

@@ -1,6 +1,8 @@
 /// Renders diagnostics the way compilers do: the headline, the offending source line, a caret, and a hint.
 public struct DiagnosticRenderer: Sendable {
     private let lines: [Substring]
+    /// The most columns of a source line shown under a headline.
+    static let maxShownColumns = 160
 
     /// - Parameter source: the text of the file the diagnostics point into.
     public init(source: String) {
@@ -11,10 +13,19 @@ public struct DiagnosticRenderer: Sendable {
         var out = diagnostic.headline
         let index = diagnostic.location.line - 1
         if index >= 0, index < lines.count {
-            let text = String(lines[index]).replacingTabsVisibly().trimmingTrailingCR()
+            var text = String(lines[index]).trimmingTrailingCR()
+            var column = max(1, diagnostic.location.column)
+            // A long line is shown as a window around the caret, so a hostile file cannot blow up the output.
+            if text.count > Self.maxShownColumns {
+                let chars = Array(text)
+                let start = max(0, min(column - 1 - Self.maxShownColumns / 3, chars.count - Self.maxShownColumns))
+                let end = min(chars.count, start + Self.maxShownColumns)
+                text = (start > 0 ? "…" : "") + String(chars[start..<end]) + (end < chars.count ? "…" : "")
+                column = column - start + (start > 0 ? 1 : 0)
+            }
+            text = text.replacingTabsVisibly()
             out += "\n    \(text)\n    "
-            let column = max(1, diagnostic.location.column)
-            out += String(repeating: " ", count: column - 1)
+            out += String(repeating: " ", count: max(0, column - 1))
             out += "^" + String(repeating: "~", count: max(0, min(diagnostic.length, text.count - column + 1) - 1))
         }
         if let hint = diagnostic.hint {

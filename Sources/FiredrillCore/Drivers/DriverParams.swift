@@ -34,6 +34,15 @@ public struct DriverParams: Sendable {
     public func int(_ name: String) throws -> Int? {
         guard let t = text(name) else { return nil }
         guard let v = Int(t) else { throw DriverError(key, "`\(name)` must be a whole number, got `\(t)`") }
+        // A value that came from the environment at run time gets the bounds the validator applies.
+        var bounds: (min: Int?, max: Int?) = (nil, ParamType.largestInteger)
+        switch spec?.param(name)?.type {
+        case .integer(let lo, let hi)?: bounds = (lo, hi ?? ParamType.largestInteger)
+        case .countOrMax?: bounds = (1, ParamType.largestCount)
+        default: break
+        }
+        if let lo = bounds.min, v < lo { throw DriverError(key, "`\(name)` is \(v), below the minimum of \(lo)") }
+        if let hi = bounds.max, v > hi { throw DriverError(key, "`\(name)` is \(v), above the maximum of \(hi)") }
         return v
     }
 

@@ -57,20 +57,42 @@ public struct Interpolation: Sendable, Hashable {
         c.isLetter || c.isNumber || c == "_" || c == "-"
     }
 
-    /// Replaces every reference using `lookup`; a nil from `lookup` leaves the reference as written.
+    /// The longest text, in UTF-8 bytes, one substitution may produce. A value that would grow past it keeps its
+    /// references as written from there on, and the validator reports it.
+    public static let maxExpandedBytes = 64 * 1024
+    /// The most references one value may hold.
+    public static let maxReferences = 1_000
+
+    /// Replaces every reference using `lookup`; a nil from `lookup` leaves the reference as written, and so does
+    /// any reference whose value would take the text past `maxExpandedBytes`.
     public static func substitute(_ text: String, _ lookup: (Target) -> String?) -> String {
+        expand(text, lookup).text
+    }
+
+    /// `substitute`, and whether the result was cut short by `maxExpandedBytes`.
+    public static func expand(_ text: String, _ lookup: (Target) -> String?) -> (text: String, overflowed: Bool) {
         let (refs, _) = references(in: text)
-        guard !refs.isEmpty else { return text }
+        guard !refs.isEmpty else { return (text, false) }
         var out = ""
+        var size = 0
+        var overflowed = false
         let chars = Array(text)
         var position = 0
         for ref in refs {
-            out += String(chars[position..<ref.offset])
-            out += lookup(ref.target) ?? String(chars[ref.offset..<(ref.offset + ref.length)])
+            let before = String(chars[position..<ref.offset])
+            let written = String(chars[ref.offset..<(ref.offset + ref.length)])
+            var value = overflowed ? written : lookup(ref.target) ?? written
+            if !overflowed, size + before.utf8.count + value.utf8.count > maxExpandedBytes {
+                overflowed = true
+                value = written
+            }
+            out += before
+            out += value
+            size += before.utf8.count + value.utf8.count
             position = ref.offset + ref.length
         }
         out += String(chars[position...])
-        return out
+        return (out, overflowed)
     }
 }
 

@@ -37,6 +37,20 @@ extension PlanLoader {
         for entry in entries {
             guard let p = spec.param(entry.key) else { continue }
             checkValue(entry.value, type: p.type, name: shorthand ? spec.key : "\(spec.key).\(entry.key)")
+            if spec.key.hasPrefix("aws.") { refuseFileScheme(entry.value, name: "\(spec.key).\(entry.key)") }
+        }
+    }
+
+    /// Refuses `file://` and `fileb://` anywhere in an aws parameter: the aws CLI would send a local file's contents.
+    mutating func refuseFileScheme(_ node: PlanNode, name: String) {
+        switch node.content {
+        case .scalar(let raw, _):
+            if let scheme = ParamType.awsFileScheme(resolveKnown(raw)) {
+                error(node.location, "`\(name)` starts with `\(scheme)`: the aws CLI would read a local file and send its contents",
+                      hint: "give the value itself; Firedrill never lets a plan make the aws CLI read files")
+            }
+        case .sequence(let items): items.forEach { refuseFileScheme($0, name: name) }
+        case .mapping(let entries): entries.forEach { refuseFileScheme($0.value, name: "\(name).\($0.key)") }
         }
     }
 
@@ -103,7 +117,11 @@ extension PlanLoader {
         case .integer(let lo, let hi):
             _ = integer(node, name, min: lo, max: hi)
         case .number:
-            if Double(text) == nil { fail("`\(text)` is not a number") }
+            if let value = Double(text) {
+                if !value.isFinite || abs(value) > 1e15 { fail("`\(text)` is out of range", hint: "numbers are at most 1e15 in size") }
+            } else {
+                fail("`\(text)` is not a number")
+            }
         case .boolean:
             if !["true", "false"].contains(text) {
                 fail("`\(text)` is not a boolean", hint: "write `true` or `false`")
@@ -120,6 +138,7 @@ extension PlanLoader {
             if text != "max" {
                 if let v = Int(text) {
                     if v < 1 { fail("must be at least 1, or `max`", hint: v < 0 ? "counts cannot be negative" : nil) }
+                    if v > ParamType.largestCount { fail("must be at most \(ParamType.largestCount), or `max`") }
                 } else {
                     fail("`\(text)` is neither a whole number nor `max`")
                 }

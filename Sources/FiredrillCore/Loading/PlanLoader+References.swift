@@ -33,6 +33,18 @@ extension PlanLoader {
         }
     }
 
+    /// Reports every `--var` that names no var of the plan: a mistyped name would otherwise be ignored and the run
+    /// would go to the plan's default.
+    mutating func checkOverrides(_ root: PlanNode, declared: Set<String>) {
+        let known = declared.union(referencedVariables)
+        let at = root.entry("vars")?.keyLocation ?? SourceLocation(file: path, line: 1, column: 1)
+        for name in overrides.keys.sorted() where !known.contains(name) {
+            let hint = Suggestion.hint(for: name, in: known.sorted())
+                ?? (known.isEmpty ? "this plan has no vars" : "the plan's vars: \(known.sorted().joined(separator: ", "))")
+            error(at, "`--var \(name)=…` names no var of this plan", hint: hint)
+        }
+    }
+
     /// Checks every `${…}` in the document against vars, secrets and step names.
     mutating func checkReferences(_ node: PlanNode) {
         switch node.content {
@@ -45,8 +57,21 @@ extension PlanLoader {
                 if singleLine { l.column += offset + (quoted ? 1 : 0) }
                 return l
             }
-            for p in problems { error(at(p.offset), p.message) }
+            if refs.count > Interpolation.maxReferences {
+                error(node.location, "this value holds \(refs.count) references; a value may hold at most \(Interpolation.maxReferences)",
+                      hint: "a plan value with this many `${…}` is almost certainly a mistake")
+                return
+            }
+            for p in problems.prefix(PlanLoader.maxDiagnostics) { error(at(p.offset), p.message) }
+            if Interpolation.expand(text, { target in
+                if case .variable(let name) = target { return variables[name] }
+                return nil
+            }).overflowed {
+                error(node.location, "this value grows past \(ByteSize(bytes: Int64(Interpolation.maxExpandedBytes))) once its vars are substituted",
+                      hint: "a plan value this long is almost certainly a mistake; reference fewer or shorter vars")
+            }
             for ref in refs {
+                if case .variable(let name) = ref.target { referencedVariables.insert(name) }
                 switch ref.target {
                 case .variable(let name) where variables[name] == nil:
                     let hint = Suggestion.hint(for: name, in: Array(variables.keys))

@@ -55,8 +55,8 @@ extension PlanLoader {
             error(node.location, "`\(what)` is \(value), below the minimum of \(min)", hint: value < 0 ? "counts cannot be negative" : nil)
             return nil
         }
-        if let max, value > max {
-            error(node.location, "`\(what)` is \(value), above the maximum of \(max)")
+        if value > max ?? ParamType.largestInteger {
+            error(node.location, "`\(what)` is \(value), above the maximum of \(max ?? ParamType.largestInteger)")
             return nil
         }
         return value

@@ -12,18 +12,24 @@ public struct PlanLoader {
     var autoNameCounter: [String: Int] = [:]
     /// Steady-state probe names, for `use:`.
     var probeNames: Set<String> = []
+    /// Names the plan references as `${name}`, so a `--var` for one it never declares still counts as known.
+    var referencedVariables: Set<String> = []
 
     /// Vars given on the command line (`--var k=v`); they win over the plan's `vars:`.
     let overrides: [String: String]
+    /// Whether an override naming no var of the plan is an error (it is, except when one set of `--var`s is
+    /// checked against many plans).
+    let strictOverrides: Bool
 
-    init(path: String, overrides: [String: String] = [:]) {
+    init(path: String, overrides: [String: String] = [:], strictOverrides: Bool = true) {
         self.path = path
         self.overrides = overrides
         self.variables = overrides
+        self.strictOverrides = strictOverrides
     }
 
     /// Reads and validates the plan at `path`.
-    public static func load(path: String, overrides: [String: String] = [:]) -> LoadResult {
+    public static func load(path: String, overrides: [String: String] = [:], strictOverrides: Bool = true) -> LoadResult {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -31,22 +37,34 @@ public struct PlanLoader {
             let d = Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), "cannot read the plan: \(why)")
             return LoadResult(path: path, text: "", plan: nil, diagnostics: [d])
         }
-        return load(data: data, path: path, overrides: overrides)
+        return load(data: data, path: path, overrides: overrides, strictOverrides: strictOverrides)
     }
 
     /// Validates plan text already in memory; `path` is what diagnostics show.
-    public static func load(data: Data, path: String, overrides: [String: String] = [:]) -> LoadResult {
+    public static func load(data: Data, path: String, overrides: [String: String] = [:], strictOverrides: Bool = true) -> LoadResult {
         let (root, text, yamlDiagnostics) = YAMLReader(path: path).read(data)
         guard let root else {
             return LoadResult(path: path, text: text, plan: nil, diagnostics: yamlDiagnostics)
         }
-        var loader = PlanLoader(path: path, overrides: overrides)
+        var loader = PlanLoader(path: path, overrides: overrides, strictOverrides: strictOverrides)
         let plan = loader.build(root, text: text)
         let sorted = loader.diagnostics.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }
         let hasErrors = sorted.contains { $0.severity == .error }
-        return LoadResult(path: path, text: text, plan: hasErrors ? nil : plan, diagnostics: sorted)
+        return LoadResult(path: path, text: text, plan: hasErrors ? nil : plan, diagnostics: Self.capped(sorted))
+    }
+
+    /// The most diagnostics kept for one file; a hostile file can otherwise produce one per character.
+    static let maxDiagnostics = 100
+
+    /// The first `maxDiagnostics` diagnostics, and one more saying how many were left out.
+    static func capped(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        guard diagnostics.count > maxDiagnostics, let last = diagnostics.prefix(maxDiagnostics).last else { return diagnostics }
+        let more = diagnostics.count - maxDiagnostics
+        return Array(diagnostics.prefix(maxDiagnostics)) + [
+            Diagnostic(at: last.location, "\(more) more problem\(more == 1 ? "" : "s") in this file not shown", hint: "fix the ones above first"),
+        ]
     }
 
     mutating func error(_ at: SourceLocation, _ message: String, hint: String? = nil, length: Int = 1) {
@@ -99,13 +117,16 @@ public struct PlanLoader {
         plan.description = root["description"].flatMap { string($0, "description") }
         plan.owner = root["owner"].flatMap { string($0, "owner") }
         plan.tags = root["tags"].map { stringList($0, "tags") } ?? []
-        plan.environment = root["environment"].flatMap { string($0, "environment") } ?? "staging"
+        if let node = root["environment"] {
+            (plan.environment, plan.environmentBinding) = loadEnvironment(node)
+        }
         plan.participants = root["participants"].map { stringList($0, "participants") } ?? []
 
         if let node = root["vars"] { plan.vars = loadVariables(node) }
         if let node = root["secrets"] { plan.secrets = loadSecrets(node) }
         collectStepNames(root)
         checkReferences(root)
+        if strictOverrides { checkOverrides(root, declared: Set(plan.vars.map(\.name))) }
 
         if let node = root["limits"] { plan.limits = loadLimits(node) }
         if let node = root["schedule"] { plan.schedule = loadSchedule(node) }
@@ -170,6 +191,7 @@ public struct PlanLoader {
     /// Reports duplicate keys and unknown keys (with a suggestion) in one mapping.
     mutating func checkKeys(_ entries: [PlanNode.Entry], allowed: [String], context: String) {
         var seen: [String: SourceLocation] = [:]
+        let known = Set(allowed)
         for entry in entries {
             if let first = seen[entry.key] {
                 error(entry.keyLocation, "duplicate key `\(entry.key)` in \(context) (first set at line \(first.line))",
@@ -177,7 +199,7 @@ public struct PlanLoader {
             } else {
                 seen[entry.key] = entry.keyLocation
             }
-            if !allowed.contains(entry.key) {
+            if !known.contains(entry.key) {
                 let hint = Suggestion.hint(for: entry.key, in: allowed) ?? "known keys: \(allowed.joined(separator: ", "))"
                 error(entry.keyLocation, "unknown key `\(entry.key)` in \(context)", hint: hint, length: entry.key.count)
             }

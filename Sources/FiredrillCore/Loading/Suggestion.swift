@@ -1,9 +1,16 @@
 /// "Did you mean…" suggestions for misspelled keys and driver names.
 enum Suggestion {
+    /// Words and candidates longer than this get no suggestion.
+    static let maxLength = 64
+    /// Only this many candidates are compared.
+    static let maxCandidates = 1_000
+
     /// The candidate closest to `word`, if it is close enough to be a likely typo.
     static func closest(to word: String, in candidates: [String]) -> String? {
+        // Names are short: a long word is no typo of one, and comparing it would cost its length squared.
+        guard word.count <= maxLength else { return nil }
         var best: (String, Int)?
-        for candidate in candidates {
+        for candidate in candidates.prefix(maxCandidates) where candidate.count <= maxLength {
             let d = distance(word.lowercased(), candidate.lowercased())
             if d < (best?.1 ?? Int.max) { best = (candidate, d) }
         }

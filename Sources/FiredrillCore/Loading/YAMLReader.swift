@@ -28,6 +28,13 @@ public struct YAMLReader: Sendable {
             return (nil, text, [Diagnostic(at: loc(line, column), "the file contains a NUL byte: it is not a text file",
                                            hint: "save the plan as plain UTF-8 text")])
         }
+        if data.count > Self.maxFileBytes {
+            return (nil, text, [Diagnostic(at: loc(1, 1), "the file is \(ByteSize(bytes: Int64(data.count))): a plan file may be at most \(ByteSize(bytes: Int64(Self.maxFileBytes)))",
+                                           hint: "split it into several plans")])
+        }
+        if let deep = YAMLNestingScan(limit: Self.maxDepth).firstExcess(in: text) {
+            return (nil, text, [Self.tooDeep(at: loc(deep.line, deep.column))])
+        }
         do {
             // `compose_all` reports a syntax error by ending its sequence early and keeping the error aside, so
             // the sequence is walked by hand and its error checked after every document.
@@ -48,7 +55,10 @@ public struct YAMLReader: Sendable {
                 return (nil, text, [Diagnostic(at: loc(line, column), "one file holds one plan, but a second YAML document starts here",
                                                hint: "split the plans into separate files", length: line == mark.line ? 1 : 3)])
             }
-            return (convert(root), text, [])
+            var budget = Self.maxNodes
+            return (try convert(root, depth: 1, budget: &budget), text, [])
+        } catch let limit as Limit {
+            return (nil, text, [limit.diagnostic])
         } catch let error as YamlError {
             return (nil, text, [diagnostic(for: error, in: text)])
         } catch {
@@ -62,20 +72,47 @@ public struct YAMLReader: Sendable {
         SourceLocation(file: path, line: max(1, line), column: max(1, column))
     }
 
-    private func convert(_ node: Node) -> PlanNode {
+    /// The most deeply nested collections a plan may have; real plans stay under 15.
+    static let maxDepth = 64
+    /// The most nodes a plan may hold once its aliases are expanded; real plans hold a few hundred.
+    static let maxNodes = 100_000
+    /// The largest plan file read.
+    static let maxFileBytes = 1 << 20
+
+    static func tooDeep(at location: SourceLocation) -> Diagnostic {
+        Diagnostic(at: location, "the YAML nests more than \(maxDepth) levels deep here",
+                   hint: "a plan needs far fewer levels; check for runaway brackets or indentation")
+    }
+
+    /// A bound the document went past while it was converted.
+    struct Limit: Error {
+        var diagnostic: Diagnostic
+    }
+
+    /// Converts the composed tree, expanding aliases, within `maxDepth` levels and `budget` nodes.
+    private func convert(_ node: Node, depth: Int, budget: inout Int) throws(Limit) -> PlanNode {
         let at = node.mark.map { loc($0.line, $0.column) } ?? loc(1, 1)
+        budget -= 1
+        if budget < 0 {
+            throw Limit(diagnostic: Diagnostic(at: at, "the YAML expands to more than \(Self.maxNodes) nodes (aliases included) by here",
+                                               hint: "a plan this large is almost certainly an alias bomb; expand fewer aliases"))
+        }
+        if depth > Self.maxDepth { throw Limit(diagnostic: Self.tooDeep(at: at)) }
         switch node {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
                 || scalar.style == .literal || scalar.style == .folded
             return PlanNode(.scalar(scalar.string, quoted: quoted), at: at)
         case .sequence(let sequence):
-            return PlanNode(.sequence(sequence.map(convert)), at: at)
+            var items: [PlanNode] = []
+            for item in sequence { items.append(try convert(item, depth: depth + 1, budget: &budget)) }
+            return PlanNode(.sequence(items), at: at)
         case .mapping(let mapping):
-            let entries = mapping.map { pair -> PlanNode.Entry in
+            var entries: [PlanNode.Entry] = []
+            for pair in mapping {
                 let keyAt = pair.key.mark.map { loc($0.line, $0.column) } ?? at
                 let key = pair.key.scalar?.string ?? "<complex key>"
-                return PlanNode.Entry(key: key, keyLocation: keyAt, value: convert(pair.value))
+                entries.append(PlanNode.Entry(key: key, keyLocation: keyAt, value: try convert(pair.value, depth: depth + 1, budget: &budget)))
             }
             return PlanNode(.mapping(entries), at: at)
         }

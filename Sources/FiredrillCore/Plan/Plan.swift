@@ -12,7 +12,12 @@ public struct Plan: Sendable {
     public var description: String?
     public var owner: String?
     public var tags: [String]
+    /// Where the plan runs, with its vars substituted (`${env.NAME}` is resolved when the run starts).
     public var environment: String
+    /// The live context the environment must match, when the plan binds it.
+    public var environmentBinding: EnvironmentBinding?
+    /// What the production gate decided, set by the gate before a run and journaled in `run.started`.
+    public var gate: GateDecision?
     public var participants: [String]
     public var schedule: Schedule?
     public var objectives: Objectives?
@@ -45,6 +50,8 @@ public struct Plan: Sendable {
         self.owner = nil
         self.tags = []
         self.environment = "staging"
+        self.environmentBinding = nil
+        self.gate = nil
         self.participants = []
         self.schedule = nil
         self.objectives = nil

@@ -26,7 +26,12 @@ public struct DryRunRenderer: Sendable {
     public func render() -> String {
         var out: [String] = []
         out.append("\(plan.kind.rawValue) \(plan.name): \(plan.title)")
-        out.append("  file: \(plan.path)   environment: \(plan.environment)   limits: duration \(DurationSyntax.format(plan.limits.duration)), max-targets \(plan.limits.maxTargets)")
+        out.append("  file: \(plan.path)   environment: \(resolver.substitute(plan.environment, maskSecrets: true))   limits: duration \(DurationSyntax.format(plan.limits.duration)), max-targets \(plan.limits.maxTargets)")
+        if let binding = plan.environmentBinding {
+            let shown = EnvironmentBinding(kubeContext: binding.kubeContext.map { resolver.substitute($0, maskSecrets: true) },
+                                           awsAccount: binding.awsAccount.map { resolver.substitute($0, maskSecrets: true) }, location: binding.location)
+            out.append("  bound to: \(shown.summary) (checked live, read-only, before anything is injected)")
+        }
         if let o = plan.objectives {
             out.append("  objectives: " + [o.rto.map { "RTO \(DurationSyntax.format($0))" }, o.rpo.map { "RPO \(DurationSyntax.format($0))" }].compactMap { $0 }.joined(separator: ", "))
         }

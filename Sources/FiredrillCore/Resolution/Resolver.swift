@@ -45,8 +45,12 @@ public struct Resolver: Sendable {
         return resolver
     }
 
-    /// Every secret value, for masking.
-    public var secretValues: [String] { secrets.values.filter { !$0.isEmpty } }
+    /// Every secret value and every form of it a parser or an encoder may print (`SecretVariants`), longest first:
+    /// what every log, journal, console and report writer masks.
+    public var secretValues: [String] {
+        let forms = Set(secrets.values.flatMap { SecretVariants.forms(of: $0) })
+        return forms.sorted { ($0.count, $0) > ($1.count, $1) }
+    }
 
     /// The node with every reference substituted (secrets in clear: for execution only).
     public func resolve(_ node: PlanNode) -> PlanNode {

@@ -85,7 +85,8 @@ public struct RecoverSession: Sendable {
             torn = bytes
         }
         let planPath = runDirectory + "/" + RunManifest.planCopyName
-        let loaded = PlanLoader.load(path: planPath, overrides: manifest.overrides)
+        // Lenient about overrides: recovering a run must not fail over a --var that an older Firedrill accepted.
+        let loaded = PlanLoader.load(path: planPath, overrides: manifest.overrides, strictOverrides: false)
         guard let plan = loaded.plan else {
             throw RunError("the plan copy in \(planPath) does not load:\n\(loaded.rendered())")
         }

@@ -46,16 +46,21 @@ public actor RunRecorder {
     }
 
     public nonisolated func progress(step: String, _ message: String) {
-        observer?.observe(.progress(step: step, message: message))
+        observer?.observe(.progress(step: step, message: mask(message)))
+    }
+
+    /// Masks every secret in free text: live progress carries driver error text, which may echo a secret.
+    public nonisolated func mask(_ text: String) -> String {
+        var out = text
+        for secret in secrets { out = out.replacingOccurrences(of: secret, with: "***") }
+        return out
     }
 
     private func mask(_ value: JSONValue) -> JSONValue {
         guard !secrets.isEmpty else { return value }
         switch value {
         case .string(let s):
-            var out = s
-            for secret in secrets { out = out.replacingOccurrences(of: secret, with: "***") }
-            return .string(out)
+            return .string(mask(s))
         case .array(let items): return .array(items.map(mask))
         case .object(let fields): return .object(fields.mapValues(mask))
         default: return value

@@ -65,7 +65,7 @@ public struct RunSession: Sendable {
 
     public func run(options: RunOptions, recorder: RunRecorder, resolver: Resolver) async throws -> RunSummary {
         let manifest = try RunManifest.read(from: options.runDirectory)
-        try await recorder.record("run.started", [
+        var started: [String: JSONValue] = [
             "plan": .string(plan.name), "title": .string(plan.title), "kind": .string(plan.kind.rawValue),
             "file": .string(plan.path), "sha256": .string(manifest.planSHA256),
             "git-commit": manifest.gitCommit.map { .string($0) } ?? .null,
@@ -74,9 +74,17 @@ public struct RunSession: Sendable {
             "vars": .object(Dictionary(uniqueKeysWithValues: resolver.variables.map { ($0.key, JSONValue.string($0.value)) })),
             "rollbacks": .string(options.rollbacks.rawValue), "notes": .array(options.notes.map { .string($0) }),
             "limits": ["duration": .number(plan.limits.duration.seconds), "max-targets": .number(Double(plan.limits.maxTargets))],
-        ])
+        ]
+        for (key, value) in plan.gate?.journalFields ?? [:] { started[key] = value }
+        try await recorder.record("run.started", .object(started))
+        for check in plan.gate?.bindingChecks ?? [] {
+            try await recorder.record("environment.checked", check.json)
+        }
         let runner = PlanRunner(plan: plan, drivers: drivers, resolver: resolver, options: options, recorder: recorder, control: control)
-        return try await runner.run()
+        var summary = try await runner.run()
+        // The reason is printed on the console: it gets the journal's masking.
+        summary.reason = recorder.mask(summary.reason)
+        return summary
     }
 
     public static func sha256(_ text: String) -> String {

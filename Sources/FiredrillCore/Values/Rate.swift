@@ -1,7 +1,7 @@
 /// How often something happens: `50/s`, `3000/m`, `10/min`, `1/h`.
 ///
 /// Units: `/s` (`/sec`, `/second`), `/m` (`/min`, `/minute`), `/h` (`/hr`, `/hour`). The number may be a decimal;
-/// it must be greater than zero. No spaces.
+/// it must be from 1/h to 1000000/s. No spaces.
 public struct Rate: Sendable, Hashable, CustomStringConvertible {
     public var perSecond: Double
 
@@ -10,6 +10,11 @@ public struct Rate: Sendable, Hashable, CustomStringConvertible {
     }
 
     static let hint = "write a rate like 50/s or 600/m"
+
+    /// The fastest rate a plan may ask for; anything faster is a typo, and would overflow the arithmetic of pacing.
+    public static let maxPerSecond: Double = 1_000_000
+    /// The slowest rate a plan may ask for.
+    public static let minPerSecond: Double = 1.0 / 3600
 
     private static let units: [String: Double] = [
         "s": 1, "sec": 1, "second": 1,
@@ -34,7 +39,14 @@ public struct Rate: Sendable, Hashable, CustomStringConvertible {
             throw ValueError("unknown rate unit \(DecimalText.quoted("/" + unitText)) in \(DecimalText.quoted(String(trimmed))) (use /s, /m or /h)", hint: hint)
         }
         guard count > 0 else { throw ValueError("a rate must be greater than zero: \(trimmed)", hint: hint) }
-        return Rate(perSecond: count / seconds)
+        let perSecond = count / seconds
+        guard perSecond <= maxPerSecond else {
+            throw ValueError("a rate may be at most 1000000/s: \(trimmed)", hint: hint)
+        }
+        guard perSecond >= minPerSecond * (1 - 1e-9) else {
+            throw ValueError("a rate must be at least 1/h: \(trimmed)", hint: hint)
+        }
+        return Rate(perSecond: perSecond)
     }
 
     /// `50/s`; a rate below one per second is shown per minute or per hour (`30/m`, `1/h`).

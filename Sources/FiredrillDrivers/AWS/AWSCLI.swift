@@ -45,9 +45,21 @@ struct AWSCLI: Sendable {
 
     /// Runs one call and parses its JSON output; throws unless it exits 0.
     func call(_ service: String, _ operation: String, _ args: [String], access: [String], context: DriverContext) async throws -> JSONValue {
+        try Self.refuseFileParameters(args + access, key: key)
         let result = try await CloudCommand.run(Self.argv(service, operation, args, access: access), key: key,
                                                 environment: environment, timeout: context.timeout, secrets: context.secrets)
         return try CloudCommand.parseJSON(result, key: key)
+    }
+
+    /// Refuses a value the CLI would replace with a local file's contents (`file://…`, `fileb://…`): the validator
+    /// refuses them in the plan, and this catches one that arrived at run time (`${env.…}`, a step result).
+    static func refuseFileParameters(_ args: [String], key: String) throws {
+        for arg in args {
+            let value = arg.hasPrefix("--") ? arg.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) ?? "" : arg
+            if let scheme = ParamType.awsFileScheme(value) {
+                throw DriverError(key, "a parameter value starts with `\(scheme)`, which makes the aws CLI read a local file; refusing")
+            }
+        }
     }
 
     /// Refuses an identifier the CLI would read as a flag.

@@ -64,7 +64,7 @@ extension BuiltinDrivers {
         case "kubernetes.cordon", "kubernetes.drain":
             let targets = KubernetesNodeTargets(key: key, params: p, kubectl: Kubectl(key: key, environment: environment))
             let act = key == "kubernetes.cordon"
-                ? KubernetesCordonDriver.argv(p, nodes: [later])
+                ? try KubernetesCordonDriver.argv(p, nodes: [later])
                 : try KubernetesDrainDriver.argv(p, nodes: [later], timeoutSeconds: nil)
             return [kubectl(try targets.listArgv()), kubectl(act)]
         case "aws.ec2.stop-instances", "aws.ec2.reboot-instances":

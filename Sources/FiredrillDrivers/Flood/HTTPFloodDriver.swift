@@ -27,7 +27,7 @@ public struct HTTPFloodDriver: StepDriver {
                                   timeout: min(duration, .seconds(10)))
         if let problem = request.validationProblem() { throw DriverError(Self.key, "`url`: \(problem)") }
 
-        let threads = concurrency ?? min(Self.maxInFlight, max(8, Int((rate ?? 1) * 2)))
+        let threads = concurrency ?? min(Self.maxInFlight, max(8, ((rate ?? 1) * 2).clampedInt))
         let client = HTTPClient(maxConcurrentTransfers: threads, idleTimeout: .seconds(2))
         let counters = HTTPFloodCounters()
         let token = try await context.willApply(UndoAction(key: "flood.release", params: ["url": .string(url)],
@@ -90,13 +90,13 @@ public struct HTTPFloodDriver: StepDriver {
     static func openLoop(client: HTTPClient, request: HTTPRequest, rate: Double, deadline: ContinuousClock.Instant,
                          counters: HTTPFloodCounters) async {
         let start = ContinuousClock.now
-        let tick = Duration.milliseconds(max(1, min(20, Int(1000 / rate))))
+        let tick = Duration.milliseconds(max(1, min(20, (1000 / rate).clampedInt)))
         await withDiscardingTaskGroup { group in
             var launched = 0
             while !Task.isCancelled {
                 let now = ContinuousClock.now
                 if now >= deadline { break }
-                let due = Int((start.duration(to: now).seconds * rate).rounded(.down)) + 1
+                let due = (start.duration(to: now).seconds * rate).clampedInt &+ 1
                 while launched < due {
                     launched += 1
                     guard counters.begin(limit: maxInFlight) else {

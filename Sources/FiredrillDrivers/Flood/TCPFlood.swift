@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FiredrillCore
 
 /// The socket work of `flood.tcp`: resolving the target, opening many connections with non-blocking connects
 /// watched by `poll`, holding them while noticing the ones the server closes, and closing them all. Every call
@@ -76,7 +77,7 @@ struct TCPFlood: Sendable {
         let start = clock.now
         var attempted = 0
         while (attempted < count || !pending.isEmpty) && !stop.isSignalled {
-            let allowed = rate.map { min(count, Int((start.duration(to: clock.now).seconds * $0).rounded(.down)) + 1) } ?? count
+            let allowed = rate.map { min(count, (start.duration(to: clock.now).seconds * $0).clampedInt &+ 1) } ?? count
             while attempted < allowed && pending.count < Self.maxInFlight && !result.hitFileLimit {
                 attempted += 1
                 let fd = socket(family, Self.socketStream, 0)

@@ -55,10 +55,18 @@ struct Kubectl: Sendable {
         return try CloudCommand.parseJSON(result, key: key)
     }
 
+    /// Object names for the end of a command line: each checked with `checkName`, after `--`, so that a name an
+    /// API returned (a pod called `--all`) is refused, and could never be read as a flag anyway. The dry run's
+    /// placeholder passes as is.
+    static func operands(_ names: [String], key: String, what: String) throws -> [String] {
+        for name in names where name != resolvedAtRunTime { try checkName(name, key: key, what: what) }
+        return ["--"] + names
+    }
+
     /// Refuses a name kubectl would read as a flag.
     static func checkName(_ name: String, key: String, what: String) throws {
         if name.isEmpty || name.hasPrefix("-") {
-            throw DriverError(key, "\(what) `\(name)` is not a valid name")
+            throw DriverError(key, "\(what) `\(name)` is not a valid name: kubectl would read it as a flag; refusing")
         }
     }
 

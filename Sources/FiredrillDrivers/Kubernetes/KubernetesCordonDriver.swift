@@ -16,12 +16,12 @@ public struct KubernetesCordonDriver: StepDriver {
         let nodes = try await targets.resolve(context: context)
         if nodes.isEmpty { return StepOutcome(output: ["targets": []], summary: "no schedulable node matched; skipped") }
         _ = try await context.willApply(targets.uncordonUndo(nodes))
-        try await targets.kubectl.run(Self.argv(p, nodes: nodes), context: context)
+        try await targets.kubectl.run(try Self.argv(p, nodes: nodes), context: context)
         return StepOutcome(output: ["targets": .array(nodes.map { .string($0) })],
                            summary: "cordoned \(nodes.joined(separator: ", "))")
     }
 
-    static func argv(_ p: DriverParams, nodes: [String]) -> [String] {
-        ["cordon"] + nodes + Kubectl.access(p, namespaced: false)
+    static func argv(_ p: DriverParams, nodes: [String]) throws -> [String] {
+        ["cordon"] + Kubectl.access(p, namespaced: false) + (try Kubectl.operands(nodes, key: p.key, what: "node"))
     }
 }

@@ -25,11 +25,11 @@ public struct KubernetesDrainDriver: StepDriver {
 
     /// - Parameter timeoutSeconds: kubectl's `--timeout`; nil renders the placeholder `<step timeout>`.
     static func argv(_ p: DriverParams, nodes: [String], timeoutSeconds: Int?) throws -> [String] {
-        var args = ["drain"] + nodes
+        var args = ["drain"]
         if try p.bool("ignore-daemonsets") { args.append("--ignore-daemonsets") }
         if try p.bool("delete-emptydir-data") { args.append("--delete-emptydir-data") }
         if let grace = try p.duration("grace") { args.append("--grace-period=\(Kubectl.graceSeconds(grace))") }
         args.append("--timeout=\(timeoutSeconds.map { "\($0)s" } ?? "<step timeout>")")
-        return args + Kubectl.access(p, namespaced: false)
+        return args + Kubectl.access(p, namespaced: false) + (try Kubectl.operands(nodes, key: p.key, what: "node"))
     }
 }

@@ -40,7 +40,7 @@ public struct KubernetesPodDeleteDriver: StepDriver {
     }
 
     static func deleteArgv(_ p: DriverParams, pods: [String]) throws -> [String] {
-        var args = ["delete", "pod"] + pods + ["--wait=false"]
+        var args = ["delete", "pod", "--wait=false"]
         let force = try p.bool("force")
         if let grace = try p.duration("grace") {
             args.append("--grace-period=\(Kubectl.graceSeconds(grace))")
@@ -48,7 +48,7 @@ public struct KubernetesPodDeleteDriver: StepDriver {
             args.append("--grace-period=0")
         }
         if force { args.append("--force") }
-        return args + Kubectl.access(p)
+        return args + Kubectl.access(p) + (try Kubectl.operands(pods, key: p.key, what: "pod"))
     }
 
     /// The pods that may be deleted: phase Running and no deletion under way.

@@ -13,9 +13,9 @@ public struct KubernetesUncordonUndo: UndoDriver {
     public func undo(_ params: JSONValue, context: DriverContext) async throws -> String {
         let nodes = (params["nodes"]?.arrayValue ?? []).compactMap(\.stringValue)
         guard !nodes.isEmpty else { throw DriverError(Self.key, "the recorded undo names no node") }
-        for node in nodes { try Kubectl.checkName(node, key: Self.key, what: "node") }
+        let operands = try Kubectl.operands(nodes, key: Self.key, what: "node")
         let kubectl = Kubectl(key: Self.key, environment: environment)
-        try await kubectl.run(["uncordon"] + nodes + Kubectl.access(params, namespaced: false), context: context)
+        try await kubectl.run(["uncordon"] + Kubectl.access(params, namespaced: false) + operands, context: context)
         return "uncordoned \(nodes.joined(separator: ", "))"
     }
 }

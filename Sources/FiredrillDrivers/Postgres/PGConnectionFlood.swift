@@ -65,7 +65,7 @@ final class PGConnectionFlood: @unchecked Sendable {
         var saturated = false
         while (!saturated && attempted < limit || !pending.isEmpty) && !stop.isSignalled {
             let elapsed = start.duration(to: clock.now).seconds
-            let allowed = rate.map { min(limit, Int((elapsed * $0).rounded(.down)) + 1) } ?? limit
+            let allowed = rate.map { min(limit, (elapsed * $0).clampedInt &+ 1) } ?? limit
             while !saturated && attempted < allowed && pending.count < Self.maxInFlight {
                 attempted += 1
                 guard let conn = startConnection() else {

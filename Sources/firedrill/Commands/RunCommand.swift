@@ -50,11 +50,8 @@ struct RunCommand: AsyncParsableCommand {
         // First of all: from here on no signal can kill the runner with its default action.
         let control = RunControl()
         SignalHandler(control: control).install()
-        let (plan, overrides) = try planArguments.load()
-        if plan.environment.lowercased() == "production", !allowProduction {
-            Console.error("\(planArguments.file): environment is production; pass --allow-production to run it")
-            throw ExitStatus.invalid
-        }
+        let (loaded, overrides) = try planArguments.load()
+        let plan = try await ProductionSafety.admit(loaded, allowProduction: allowProduction)
         var planLock: ProcessLock?
         if !concurrent {
             do {

@@ -34,7 +34,7 @@ struct ValidateCommand: ParsableCommand {
             // Each iteration writes only its own slot, so sharing the buffer across threads is safe.
             nonisolated(unsafe) let base = buffer.baseAddress!
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                base[i] = PlanLoader.load(path: files[i], overrides: overrides)
+                base[i] = PlanLoader.load(path: files[i], overrides: overrides, strictOverrides: files.count == 1)
             }
         }
         for path in missing {

@@ -50,6 +50,32 @@ extension MotoBackedTests {
             #expect(try await service(aws).count == 3)
         }
 
+        /// A value that reached the driver at run time (from `${env.…}`) and would make the aws CLI read a local file
+        /// is refused before the CLI runs; the validator refuses the same value written in a plan.
+        @Test func aFileParameterIsRefusedBeforeTheCLIRuns() async throws {
+            let aws = try MotoAWS()
+            defer { aws.moto.stop() }
+            try await makeService(aws)
+            for value in ["file:///etc/hostname", "FileB:///etc/hostname"] {
+                let error = await #expect(throws: DriverError.self) {
+                    try await AWSECSUpdateServiceDriver(environment: aws.moto.environment).run(
+                        try params("{ \(aws.access), cluster: \"\(value)\", service: api, desired-count: 0 }"), context: CloudTestContext().context)
+                }
+                #expect(error?.description.contains("which makes the aws CLI read a local file; refusing") == true, "\(String(describing: error))")
+            }
+            #expect(try await service(aws).count == 3, "nothing was changed")
+            let plan = PlanLoader.load(data: Data("""
+                apiVersion: firedrill/v1
+                kind: Experiment
+                name: file-parameter
+                title: t
+                environment: staging
+                method:
+                  - aws.ecs.update-service: { cluster: "file:///etc/hostname", service: api, desired-count: 0 }
+                """.utf8), path: "p.yaml")
+            #expect(plan.errors.map(\.message) == ["`aws.ecs.update-service.cluster` starts with `file://`: the aws CLI would read a local file and send its contents"])
+        }
+
         @Test func previousTaskDefinitionDeploysRevisionMinusOneAndTheUndoPutsTheCurrentBack() async throws {
             let aws = try MotoAWS()
             defer { aws.moto.stop() }

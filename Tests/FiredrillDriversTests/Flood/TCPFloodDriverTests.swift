@@ -61,6 +61,23 @@ struct TCPFloodDriverTests {
         #expect(outcome.output["held"] == 40)
     }
 
+    /// A rate that came from the environment at run time gets the validator's bounds: the step fails with the
+    /// reason, and the pacing arithmetic itself clamps rather than trapping.
+    @Test func anAbsurdOpenRateFailsTheStepInsteadOfTrapping() async throws {
+        let listener = try HoldingTCPListener()
+        defer { listener.stop() }
+        let error = await #expect(throws: DriverError.self) {
+            try await TCPFloodDriver().run(
+                try params("{ host: 127.0.0.1, port: \(listener.port), connections: 10, open-rate: 100000000000000000000/s, hold: 100ms }"),
+                context: CloudTestContext().context)
+        }
+        #expect(error?.description.contains("a rate may be at most 1000000/s") == true, "\(String(describing: error))")
+        #expect((1e20 * 3.5).clampedInt == Int.max)
+        #expect(Double.nan.clampedInt == 0)
+        #expect((-Double.infinity).clampedInt == Int.min)
+        #expect(2.9.clampedInt == 2)
+    }
+
     @Test func aPortWithNoListenerFailsWithTheRefusals() async throws {
         let listener = try HoldingTCPListener()
         let port = listener.port

@@ -11,7 +11,7 @@ struct CloudDryRunTests {
         let argv = BuiltinDrivers.describeArgv("kubernetes.pod-delete", try params("{ namespace: shop, selector: app=api, grace: 10s }"))
         #expect(argv == [
             ["kubectl", "get", "pods", "--selector=app=api", "--output=json", "--namespace=shop"],
-            ["kubectl", "delete", "pod", "<resolved at run time>", "--wait=false", "--grace-period=10", "--namespace=shop"],
+            ["kubectl", "delete", "pod", "--wait=false", "--grace-period=10", "--namespace=shop", "--", "<resolved at run time>"],
         ])
     }
 
@@ -26,7 +26,7 @@ struct CloudDryRunTests {
             ]),
             ("kubernetes.drain", "{ selector: pool=batch, context: prod }", [
                 ["kubectl", "get", "nodes", "--selector=pool=batch", "--output=json", "--context=prod"],
-                ["kubectl", "drain", "<resolved at run time>", "--ignore-daemonsets", "--timeout=<step timeout>", "--context=prod"],
+                ["kubectl", "drain", "--ignore-daemonsets", "--timeout=<step timeout>", "--context=prod", "--", "<resolved at run time>"],
             ]),
             ("aws.ec2.stop-instances", "{ tags: { team: orders }, region: eu-west-1 }", [
                 ["aws", "ec2", "describe-instances", "--filters", "Name=tag:team,Values=orders", "Name=instance-state-name,Values=running",

@@ -15,8 +15,8 @@ struct KubernetesNodeDriverTests {
             KubernetesFixtures.node("node-b", created: "2024-02-01T00:00:00Z", unschedulable: true),
             KubernetesFixtures.node("node-c", created: "2024-03-01T00:00:00Z"),
         ], kind: "NodeList")))
-        let cordon = ["kubectl", "cordon", "node-a", "node-c", "--context=prod-eu"]
-        let uncordon = ["kubectl", "uncordon", "node-a", "node-c", "--context=prod-eu"]
+        let cordon = ["kubectl", "cordon", "--context=prod-eu", "--", "node-a", "node-c"]
+        let uncordon = ["kubectl", "uncordon", "--context=prod-eu", "--", "node-a", "node-c"]
         try kubectl.respond(cordon, stdout: "node/node-a cordoned\nnode/node-c cordoned\n")
         try kubectl.respond(uncordon, stdout: "node/node-a uncordoned\nnode/node-c uncordoned\n")
         let recorder = CloudTestContext(standIn: kubectl)
@@ -38,7 +38,7 @@ struct KubernetesNodeDriverTests {
         let kubectl = try StandInCLI(programs: ["kubectl"])
         let get = ["kubectl", "get", "node", "node-a", "--output=json"]
         try kubectl.respond(get, stdout: try json(KubernetesFixtures.node("node-a", created: "2024-01-01T00:00:00Z")))
-        let drain = ["kubectl", "drain", "node-a", "--ignore-daemonsets", "--delete-emptydir-data", "--grace-period=30", "--timeout=115s"]
+        let drain = ["kubectl", "drain", "--ignore-daemonsets", "--delete-emptydir-data", "--grace-period=30", "--timeout=115s", "--", "node-a"]
         try kubectl.respond(drain, stdout: "node/node-a cordoned\nevicting pod shop/api-1\nnode/node-a drained\n")
         let recorder = CloudTestContext(standIn: kubectl, timeout: .seconds(120))
 
@@ -56,7 +56,7 @@ struct KubernetesNodeDriverTests {
         let kubectl = try StandInCLI(programs: ["kubectl"])
         try kubectl.respond(["kubectl", "get", "node", "node-a", "--output=json"],
                             stdout: try json(KubernetesFixtures.node("node-a", created: "2024-01-01T00:00:00Z")))
-        try kubectl.respond(["kubectl", "drain", "node-a", "--timeout=55s"],
+        try kubectl.respond(["kubectl", "drain", "--timeout=55s", "--", "node-a"],
                             stderr: "error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/fluentd-x\n", exit: 1)
         let recorder = CloudTestContext(standIn: kubectl, timeout: .seconds(60))
         let error = await #expect(throws: DriverError.self) {

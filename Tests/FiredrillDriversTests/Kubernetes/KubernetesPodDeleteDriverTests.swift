@@ -22,7 +22,7 @@ struct KubernetesPodDeleteDriverTests {
     @Test func deletesTheOldestRunningPodWithTheExactArgv() async throws {
         let kubectl = try StandInCLI(programs: ["kubectl"])
         try kubectl.respond(getPods, stdout: try podList())
-        let delete = ["kubectl", "delete", "pod", "api-old", "--wait=false", "--grace-period=0", "--force", "--namespace=shop", "--context=staging"]
+        let delete = ["kubectl", "delete", "pod", "--wait=false", "--grace-period=0", "--force", "--namespace=shop", "--context=staging", "--", "api-old"]
         try kubectl.respond(delete, stdout: "pod \"api-old\" deleted\n")
         let recorder = CloudTestContext(standIn: kubectl)
 
@@ -40,7 +40,7 @@ struct KubernetesPodDeleteDriverTests {
     @Test func gracePeriodIsRoundedUpToWholeSecondsAndNewestPicksByCreationTime() async throws {
         let kubectl = try StandInCLI(programs: ["kubectl"])
         try kubectl.respond(getPods, stdout: try podList())
-        let delete = ["kubectl", "delete", "pod", "api-new", "api-mid", "--wait=false", "--grace-period=3", "--namespace=shop", "--context=staging"]
+        let delete = ["kubectl", "delete", "pod", "--wait=false", "--grace-period=3", "--namespace=shop", "--context=staging", "--", "api-new", "api-mid"]
         try kubectl.respond(delete)
         let recorder = CloudTestContext(standIn: kubectl)
 
@@ -55,7 +55,7 @@ struct KubernetesPodDeleteDriverTests {
         let kubectl = try StandInCLI(programs: ["kubectl"])
         let hostileGet = ["kubectl", "get", "pods", "--selector=api; rm -rf /", "--output=json", "--namespace=$(reboot)"]
         try kubectl.respond(hostileGet, stdout: try json(KubernetesFixtures.list([KubernetesFixtures.pod("api; rm -rf /", created: "2024-05-01T00:00:00Z")])))
-        let hostileDelete = ["kubectl", "delete", "pod", "api; rm -rf /", "--wait=false", "--namespace=$(reboot)"]
+        let hostileDelete = ["kubectl", "delete", "pod", "--wait=false", "--namespace=$(reboot)", "--", "api; rm -rf /"]
         try kubectl.respond(hostileDelete)
         let recorder = CloudTestContext(standIn: kubectl)
 
@@ -63,6 +63,20 @@ struct KubernetesPodDeleteDriverTests {
             try params(#"{ namespace: "$(reboot)", selector: "api; rm -rf /" }"#), context: recorder.context)
 
         #expect(try kubectl.calls() == [hostileGet, hostileDelete])
+    }
+
+    @Test func aPodNamedLikeAFlagIsRefusedAndNothingIsDeleted() async throws {
+        let kubectl = try StandInCLI(programs: ["kubectl"])
+        let get = ["kubectl", "get", "pods", "--selector=app=api", "--output=json", "--namespace=shop"]
+        try kubectl.respond(get, stdout: try json(KubernetesFixtures.list([KubernetesFixtures.pod("--all", created: "2024-05-01T00:00:00Z")])))
+        let recorder = CloudTestContext(standIn: kubectl)
+
+        let error = await #expect(throws: DriverError.self) {
+            try await KubernetesPodDeleteDriver(environment: kubectl.environment).run(
+                try params("{ namespace: shop, selector: app=api }"), context: recorder.context)
+        }
+        #expect(error?.description == "kubernetes.pod-delete: pod `--all` is not a valid name: kubectl would read it as a flag; refusing")
+        #expect(try kubectl.calls() == [get], "only the read-only listing may have run")
     }
 
     @Test func failureShowsTheMaskedCommandLineExitStatusAndStderr() async throws {
@@ -115,7 +129,7 @@ struct KubernetesPodDeleteDriverTests {
         let list = try json(KubernetesFixtures.list(pods))
         #expect(list.utf8.count > 4 * CommandRequest.defaultOutputLimit)
         try kubectl.respond(get, stdout: list)
-        try kubectl.respond(["kubectl", "delete", "pod", "api-000", "--wait=false", "--namespace=shop"])
+        try kubectl.respond(["kubectl", "delete", "pod", "--wait=false", "--namespace=shop", "--", "api-000"])
         let recorder = CloudTestContext(standIn: kubectl)
         let outcome = try await KubernetesPodDeleteDriver(environment: kubectl.environment).run(
             try params("{ namespace: shop, selector: app=api, mode: oldest }"), context: recorder.context)
