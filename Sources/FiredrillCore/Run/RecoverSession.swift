@@ -26,10 +26,12 @@ public struct RecoverSession: Sendable {
         public var rollbacks: [Step]
         /// The journal's last line is torn: its byte count (it is cut off and the cut journaled).
         public var tornTailBytes: Int?
-        /// The plan as it was run.
-        public var plan: Plan
+        /// The plan as it was run; nil when its copy no longer loads (then the undos still run, the rollbacks cannot).
+        public var plan: Plan?
+        /// Why the plan copy does not load, when it does not and rollbacks may be owed: they must be run by hand.
+        public var rollbacksUnknown: String?
 
-        public var isEmpty: Bool { undos.isEmpty && rollbacks.isEmpty && tornTailBytes == nil }
+        public var isEmpty: Bool { undos.isEmpty && rollbacks.isEmpty && tornTailBytes == nil && rollbacksUnknown == nil }
 
         /// One line per action, in the order `recover` carries them out.
         public var lines: [String] {
@@ -37,6 +39,7 @@ public struct RecoverSession: Sendable {
             if let bytes = tornTailBytes { out.append("cut the torn last line of the journal (\(bytes) bytes) and journal the cut") }
             out += undos.reversed().map { "undo #\($0.token.id) from step \($0.step): \($0.action.description)" }
             out += rollbacks.map { "rollback step \($0.name) (\($0.kindName))" }
+            if let why = rollbacksUnknown { out.append("NOT run: the rollback steps, because \(why); run them by hand") }
             return out
         }
     }
@@ -58,6 +61,8 @@ public struct RecoverSession: Sendable {
         public var failures: Int
         public var nothingToDo: Bool
         public var repairedTornTail: Bool
+        /// Set when rollbacks may be owed but the plan copy does not load: they were not run.
+        public var rollbacksUnknown: String?
     }
 
     /// What the run owes now, changing nothing (`recover --dry-run`). Throws `LiveRun` while a runner holds it.
@@ -87,15 +92,19 @@ public struct RecoverSession: Sendable {
         let planPath = runDirectory + "/" + RunManifest.planCopyName
         // Lenient about overrides: recovering a run must not fail over a --var that an older Firedrill accepted.
         let loaded = PlanLoader.load(path: planPath, overrides: manifest.overrides, strictOverrides: false)
+        let injected = manifest.rollbacks != .never && RunDirectory.injected(in: contents.events)
+        let pending = RunDirectory.pendingUndos(in: contents.events)
         guard let plan = loaded.plan else {
-            throw RunError("the plan copy in \(planPath) does not load:\n\(loaded.rendered())")
+            // The undos are journaled as data and need no plan: a plan this release no longer accepts must not
+            // stop them. Only the rollback steps cannot be known.
+            let why = "the plan copy \(planPath) no longer loads (\(loaded.diagnostics.first?.headline ?? "invalid"))"
+            return Owed(undos: pending, rollbacks: [], tornTailBytes: torn, plan: nil, rollbacksUnknown: injected ? why : nil)
         }
         let finishedRollbacks = Set(contents.events.filter {
             $0.type == "step.ended" && $0.data["phase"]?.stringValue == "rollbacks" && $0.data["status"]?.stringValue == "ok"
         }.compactMap(\.step))
-        let rollbacksOwed = manifest.rollbacks != .never && RunDirectory.injected(in: contents.events)
-            ? plan.rollbacks.filter { !finishedRollbacks.contains($0.name) } : []
-        return Owed(undos: RunDirectory.pendingUndos(in: contents.events), rollbacks: rollbacksOwed, tornTailBytes: torn, plan: plan)
+        let rollbacksOwed = injected ? plan.rollbacks.filter { !finishedRollbacks.contains($0.name) } : []
+        return Owed(undos: pending, rollbacks: rollbacksOwed, tornTailBytes: torn, plan: plan, rollbacksUnknown: nil)
     }
 
     /// Takes the run's lock, then carries out what it owes once `confirm` (shown the list) agrees.
@@ -111,7 +120,7 @@ public struct RecoverSession: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let owed = try survey()
         if owed.isEmpty {
-            return Outcome(undone: 0, rollbacksRun: 0, failures: 0, nothingToDo: true, repairedTornTail: false)
+            return Outcome(undone: 0, rollbacksRun: 0, failures: 0, nothingToDo: true, repairedTornTail: false, rollbacksUnknown: nil)
         }
         guard await confirm(owed) else { throw CancellationError() }
 
@@ -125,22 +134,24 @@ public struct RecoverSession: Sendable {
         }
         let plan = owed.plan
         let pending = owed.undos
-        let resolver = (try? Resolver.forPlan(plan, readSecrets: true)) ?? Resolver.forPlanWithoutSecrets(plan)
+        let resolver = plan.map { (try? Resolver.forPlan($0, readSecrets: true)) ?? Resolver.forPlanWithoutSecrets($0) } ?? Resolver()
         let recorder = RunRecorder(journal: journal, observer: observer, secrets: resolver.secretValues)
         try await recorder.record("recover.started", [
             "initiator": .string(RunSession.initiator()), "pending-undos": .number(Double(pending.count)),
             "pending-rollbacks": .array(owed.rollbacks.map { .string($0.name) }),
             "repaired-torn-tail": owed.tornTailBytes.map { .number(Double($0)) } ?? .null,
+            "rollbacks-unknown": owed.rollbacksUnknown.map { .string($0) } ?? .null,
         ])
         let ledger = UndoLedger(recorder: recorder, startingAt: (pending.map(\.token.id).max() ?? 0) + 1)
         for entry in pending { await ledger.adopt(entry) }
         var failures = await UndoExecutor(drivers: drivers, recorder: recorder, control: nil).undo(pending.reversed(), ledger: ledger)
+        let limits = plan?.limits ?? Limits()
         let runner = StepRunner(drivers: drivers, resolver: resolver, results: StepResults(), recorder: recorder, ledger: ledger,
-                                maxTargets: plan.limits.maxTargets, runLimit: plan.limits.duration)
+                                maxTargets: limits.maxTargets, runLimit: limits.duration)
         failures += try await runner.run(owed.rollbacks, phase: "rollbacks", keepGoing: true).count
         await recorder.note("recover.ended", ["failures": .number(Double(failures))])
         return Outcome(undone: pending.count, rollbacksRun: owed.rollbacks.count, failures: failures, nothingToDo: false,
-                       repairedTornTail: owed.tornTailBytes != nil)
+                       repairedTornTail: owed.tornTailBytes != nil, rollbacksUnknown: owed.rollbacksUnknown)
     }
 }
 

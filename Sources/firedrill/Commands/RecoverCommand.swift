@@ -71,6 +71,10 @@ struct RecoverCommand: AsyncParsableCommand {
         _ = try? ReportWriter.write(runDirectory: runDirectory)
         if outcome.repairedTornTail { print("repaired the journal: its torn last line was cut off and the cut journaled") }
         print("recovered: \(outcome.undone) undo(s), \(outcome.rollbacksRun) rollback step(s), \(outcome.failures) failure(s)")
+        if let why = outcome.rollbacksUnknown {
+            Console.error("the rollback steps were NOT run: \(why); run them by hand")
+            throw ExitStatus.failed
+        }
         if outcome.failures > 0 { throw ExitStatus.failed }
     }
 }

@@ -87,6 +87,20 @@ import Testing
         #expect(rpo.data["seconds"]?.doubleValue == 0, "the standby had every prediction: \(rpo.data)")
         #expect(run.verifyResults.allSatisfy { $0.data["passed"] == true }, "\(run.account)")
         #expect(run.first("step.ended", step: "point-dns-at-primary")?.data["status"] == "ok", "\(run.account)")
+
+        // The failback is a restoration: nothing is left owed, `recover` has nothing to do, and the next run starts.
+        #expect(RunDirectory.pendingUndos(in: run.events).isEmpty, "\(run.account)")
+        let report = try String(contentsOfFile: run.runDirectory + "/report.md", encoding: .utf8)
+        #expect(!report.contains("PENDING"))
+        let recover = try await DrillHarness.execute([harness.binary, "recover", "--dry-run", run.runDirectory],
+                                                     outputPath: harness.directory + "/recover.out", timeout: .seconds(60))
+        #expect(recover.status == 0 && recover.output.contains("nothing to recover"), "\(recover.output)")
+        let next = try await harness.run(plan, vars: [
+            "hosted-zone": zone, "api": "http://127.0.0.1:\(port)",
+            "standby-db": DrillHarness.dsn(standby), "primary-db": DrillHarness.dsn(primary),
+        ], password: primary.password, runName: "next-run", arguments: ["--allow-production"],
+           environment: aws.merging(kubectl.environment) { $1 }, timeout: .seconds(180))
+        #expect(next.status == 5, "the next run must start: \(next.account)")
     }
 
     /// A hosted zone for example.com with api.example.com. pointing at the primary region; its id.

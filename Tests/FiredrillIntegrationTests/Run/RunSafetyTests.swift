@@ -255,6 +255,29 @@ import FiredrillDrivers
         #expect(resumed == "S" || resumed == "R")
     }
 
+    @Test func recoverRunsTheUndosEvenWhenThePlanCopyNoLongerLoads() async throws {
+        let binary = try FiredrillBinary.path()
+        let dir = try TempDirectory.make(prefix: "oldplan")
+        let (victim, marker) = try Crash.victim("oldplan")
+        defer { victim.signal(SIGKILL) }
+        let plan = dir + "/pause.yaml"
+        try Self.write(Self.pausePlan(name: "old-plan", marker: marker, stamp: dir + "/stamp"), to: plan)
+        let runDir = dir + "/run"
+        let runner = try ChildProcess([binary, "run", plan, "--report-dir", runDir, "--quiet"])
+        #expect(try await Crash.waitUntilStopped(victim.pid))
+        runner.signal(SIGKILL)
+        _ = await runner.wait(timeout: .seconds(10))
+        // As if the run had been started by an older release that accepted what this one refuses.
+        try Self.write("apiVersion: firedrill/v1\nkind: Experiment\nname: old-plan\nno-such-key: 1\n", to: runDir + "/plan.yaml")
+
+        let recover = try ChildProcess([binary, "recover", runDir])
+        #expect(await recover.wait(timeout: .seconds(30)) == 3, "the rollbacks could not run: the exit says so")
+        let output = recover.readOutput()
+        #expect(output.contains("NOT run"), "\(output)")
+        let state = Crash.state(victim.pid)
+        #expect(state == "S" || state == "R", "the journaled undo must still run: \(String(describing: state))")
+    }
+
     @Test func recoverRepairsATornLastLine() async throws {
         let binary = try FiredrillBinary.path()
         let dir = try TempDirectory.make(prefix: "torn")
