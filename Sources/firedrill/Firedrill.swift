@@ -21,6 +21,8 @@ struct Firedrill: AsyncParsableCommand {
             VerifyCommand.self,
             ReportCommand.self,
             ImportCommand.self,
+            HistoryCommand.self,
+            DueCommand.self,
             SandboxCommand.self,
             SandboxWorkerCommand.self,
             BenchJournalCommand.self,

@@ -1,0 +1,26 @@
+import ArgumentParser
+import FiredrillStore
+
+/// `--store` / `--no-store`, shared by `run`, `history` and `due`.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "The history store: a SQLite file, or postgresql://… for a team's shared store.",
+        discussion: "Default: $FIREDRILL_STORE, else firedrill-history.sqlite under the reports root."))
+    var location: String?
+
+    /// The store to use for a reports root.
+    func resolved(reportsRoot: String) -> String {
+        StoreLocation.resolve(option: location, reportsRoot: reportsRoot)
+    }
+
+    /// Opens the store or exits 3 with a clear message.
+    func open(reportsRoot: String) async throws -> any RunStore {
+        let where_ = resolved(reportsRoot: reportsRoot)
+        do {
+            return try await StoreLocation.open(where_)
+        } catch {
+            Console.error("\(error)")
+            throw ExitStatus.failed
+        }
+    }
+}
