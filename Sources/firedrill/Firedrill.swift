@@ -23,6 +23,7 @@ struct Firedrill: AsyncParsableCommand {
             ImportCommand.self,
             HistoryCommand.self,
             DueCommand.self,
+            ScheduleCommand.self,
             SandboxCommand.self,
             SandboxWorkerCommand.self,
             BenchJournalCommand.self,
