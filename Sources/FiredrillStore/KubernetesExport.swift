@@ -121,7 +121,7 @@ public struct KubernetesExport: Sendable {
         return .map([
             ("apiVersion", .string("batch/v1")), ("kind", .string("CronJob")), ("metadata", metadata(name, plan: plan.plan.name)),
             ("spec", .map([
-                ("schedule", .string(plan.cron.text)), ("timeZone", .string(plan.timeZone.identifier)),
+                ("schedule", .string(plan.cron.text)), ("timeZone", .string(plan.timeZoneName)),
                 ("concurrencyPolicy", .string("Forbid")), ("startingDeadlineSeconds", .int(startingDeadlineSeconds)),
                 ("successfulJobsHistoryLimit", .int(3)), ("failedJobsHistoryLimit", .int(3)),
                 ("jobTemplate", .map([("spec", .map([

@@ -28,6 +28,9 @@ public struct ScheduledPlan: Sendable {
         return (plans.sorted { $0.plan.name < $1.plan.name }, invalid, missing)
     }
 
+    /// The timezone as the plan names it (Foundation spells `UTC` as `GMT`).
+    public var timeZoneName: String { plan.schedule?.timezone ?? timeZone.identifier }
+
     /// `0 3 1 * * (Europe/Paris)`.
-    public var scheduleText: String { "\(cron.text) (\(timeZone.identifier))" }
+    public var scheduleText: String { "\(cron.text) (\(timeZoneName))" }
 }
