@@ -78,6 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         if let store, !concurrent { try await store.lockPlan(plan.name) }
         try refuseIfEarlierRunsOwe(plan.name)
         if let store { try await refuseIfStoreRunsOwe(plan.name, store: store) }
+        let notify = try await RunNotifyHook.announce(plan)
         if let signal = await control.interruptedBy {
             Console.error("\(signal) before the run started: nothing was injected")
             throw ExitStatus.interrupted
@@ -94,7 +95,8 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             observer = PlainConsole()
         }
-        let session = RunSession(plan: plan, overrides: overrides, drivers: DriverRegistry(), observer: observer, control: control)
+        let session = RunSession(plan: plan, overrides: overrides, drivers: DriverRegistry(),
+                                 observer: notify.map { $0.observer(wrapping: observer, control: control) } ?? observer, control: control)
         let prepared: (RunOptions, RunRecorder, Resolver)
         do {
             prepared = try session.prepare(reportsRoot: reportsRoot, runDirectory: reportDir, rollbacks: rollbacks, notes: notes)
@@ -102,6 +104,7 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitStatus.failed
         }
+        await notify?.attach(prepared.1)
         if let store { try await store.recordStart(runDirectory: prepared.0.runDirectory, environment: plan.environment) }
         await control.setRunDirectory(prepared.0.runDirectory)
         planLock?.record(.init(command: "run", runDirectory: prepared.0.runDirectory))
@@ -112,6 +115,9 @@ struct RunCommand: AsyncParsableCommand {
             reportPaths = try ReportWriter.write(runDirectory: summary.runDirectory)
         } catch {
             Console.error("could not write the report: \(error)")
+        }
+        if let notify {
+            await notify.runEnded(summary, objectives: (try? RunRecord.read(runDirectory: summary.runDirectory).objectives) ?? [])
         }
         await store?.recordEnd(runDirectory: summary.runDirectory)
         if let metricsFile { await MetricsWriter.write(metricsFile, runDirectory: summary.runDirectory, store: store?.store) }
