@@ -27,6 +27,7 @@ struct Firedrill: AsyncParsableCommand {
             SandboxCommand.self,
             SandboxWorkerCommand.self,
             BenchJournalCommand.self,
+            BenchStoreCommand.self,
         ]
     )
 }
