@@ -83,4 +83,21 @@ import Testing
         let future = try await ProgramCLI.history(["--since", "2099-01-01"], in: dir)
         #expect(future.isEmpty)
     }
+
+    @Test func recoverFindsTheRunDirectoryInTheStore() async throws {
+        let dir = try TempDirectory.make(prefix: "history-recover")
+        try ProgramCLI.plan(name: "touch-marker", marker: dir + "/marker").write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
+        let run = try await ProgramCLI.run(["run", "plan.yaml", "--quiet"], in: dir)
+        #expect(run.status == 0, "\(run.output)")
+        let record = try #require(try await ProgramCLI.history([], in: dir).first)
+        let id = try #require(record["id"] as? String)
+        let runDirectory = try #require(record["runDirectory"] as? String)
+
+        let byId = try await ProgramCLI.run(["recover", id, "--from-store", "--dry-run"], in: dir)
+        #expect(byId.status == 0, "\(byId.output)")
+        #expect(byId.output.contains("run \(id) of touch-marker") && byId.output.contains("nothing to recover: \(runDirectory)"))
+
+        let unknown = try await ProgramCLI.run(["recover", "no-such-run", "--from-store"], in: dir)
+        #expect(unknown.status == 3 && unknown.output.contains("knows no run with id no-such-run"))
+    }
 }
