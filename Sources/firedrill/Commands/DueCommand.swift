@@ -77,30 +77,24 @@ struct DueCommand: AsyncParsableCommand {
         let loaded = ScheduledPlan.load(paths)
         for m in loaded.missing { Console.error("\(m): no such file or directory") }
         for file in loaded.invalid { Console.error("\(file): not a valid plan; run `firedrill validate \(file)`") }
-        let store = try await storeOptions.open(reportsRoot: reportsRoot)
-        var rows: [Row] = []
-        do {
-            let names = Set(loaded.plans.map(\.plan.name))
+        let names = Set(loaded.plans.map(\.plan.name))
+        let (byPlan, _) = try await storeOptions.read(reportsRoot: reportsRoot) { store in
             var byPlan: [String: [RunRecord]] = [:]
             for run in try await store.runs(plan: names.count == 1 ? names.first : nil, since: nil) where names.contains(run.plan) {
                 byPlan[run.plan, default: []].append(run)
             }
-            let (seconds, attoseconds) = graceDuration.components
-            for scheduled in loaded.plans {
-                let cadence = DrillCadence.compute(cron: scheduled.cron, timeZone: scheduled.timeZone, runs: byPlan[scheduled.plan.name] ?? [],
-                                                   now: nowDate, from: sinceDate, grace: Double(seconds) + Double(attoseconds) / 1e18)
-                let missed = cadence.slots.filter { $0.status == .missed }
-                rows.append(Row(plan: scheduled.plan.name, file: scheduled.file, schedule: scheduled.scheduleText,
-                                lastRun: cadence.lastRun?.startedAt, lastEnding: cadence.lastRun.map { $0.ending ?? "in progress" },
-                                nextDue: cadence.next.map(RunRecord.rfc3339), overdue: cadence.overdue, missed: missed.count,
-                                missedDue: missed.map { RunRecord.rfc3339($0.due) }))
-            }
-        } catch {
-            await store.close()
-            Console.error("cannot read the store \(store.description): \(error)")
-            throw ExitStatus.failed
+            return byPlan
         }
-        await store.close()
+        let (seconds, attoseconds) = graceDuration.components
+        let rows = loaded.plans.map { scheduled in
+            let cadence = DrillCadence.compute(cron: scheduled.cron, timeZone: scheduled.timeZone, runs: byPlan[scheduled.plan.name] ?? [],
+                                               now: nowDate, from: sinceDate, grace: Double(seconds) + Double(attoseconds) / 1e18)
+            let missed = cadence.slots.filter { $0.status == .missed }
+            return Row(plan: scheduled.plan.name, file: scheduled.file, schedule: scheduled.scheduleText,
+                       lastRun: cadence.lastRun?.startedAt, lastEnding: cadence.lastRun.map { $0.ending ?? "in progress" },
+                       nextDue: cadence.next.map(RunRecord.rfc3339), overdue: cadence.overdue, missed: missed.count,
+                       missedDue: missed.map { RunRecord.rfc3339($0.due) })
+        }
         switch format {
         case .table:
             if rows.isEmpty {
@@ -115,9 +109,7 @@ struct DueCommand: AsyncParsableCommand {
                 print(TextTable.render(table))
             }
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            print(JSONOutput.pretty(rows))
         }
         let overdue = rows.filter(\.overdue)
         if !overdue.isEmpty {

@@ -51,26 +51,17 @@ struct HistoryListCommand: AsyncParsableCommand {
             }
             sinceDate = parsed
         }
-        let store = try await storeOptions.open(reportsRoot: reportsRoot)
-        let runs: [RunRecord]
-        do {
-            runs = try await store.runs(plan: plan, since: sinceDate)
-        } catch {
-            await store.close()
-            Console.error("cannot read the store \(store.description): \(error)")
-            throw ExitStatus.failed
+        let (runs, store) = try await storeOptions.read(reportsRoot: reportsRoot) { [plan, sinceDate] in
+            try await $0.runs(plan: plan, since: sinceDate)
         }
-        await store.close()
         switch format {
         case .table:
-            print(runs.isEmpty ? "No runs recorded in \(store.description)" + (plan.map { " for \($0)" } ?? "") + "." : HistoryTable.render(runs))
+            print(runs.isEmpty ? "No runs recorded in \(store)" + (plan.map { " for \($0)" } ?? "") + "." : HistoryTable.render(runs))
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+            print(JSONOutput.pretty(runs))
         }
         if let html {
-            let page = HistoryPage.render(runs: runs, schedules: ScheduledPlan.load(plans).plans, now: Date(), source: store.description)
+            let page = HistoryPage.render(runs: runs, schedules: ScheduledPlan.load(plans).plans, now: Date(), source: store)
             do {
                 try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
             } catch {
