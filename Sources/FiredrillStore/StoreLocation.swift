@@ -1,10 +1,11 @@
 import Foundation
 
-/// Where the history store is: `--store`, else `$FIREDRILL_STORE`, else `firedrill-history.sqlite` under the
-/// reports root. A `postgresql://` (or `postgres://`) URI is a shared PostgreSQL store; anything else is a SQLite file.
+/// Where the history store is: `--store`, else `$FIREDRILL_STORE`, else `.firedrill-history.sqlite` under the
+/// reports root (hidden, like the run index and the plan locks there, so the root lists only run directories).
+/// A `postgresql://` (or `postgres://`) URI is a shared PostgreSQL store; anything else is a SQLite file.
 public enum StoreLocation {
     public static let environmentVariable = "FIREDRILL_STORE"
-    public static let defaultFileName = "firedrill-history.sqlite"
+    public static let defaultFileName = ".firedrill-history.sqlite"
 
     /// The store location to use.
     public static func resolve(option: String?, reportsRoot: String,

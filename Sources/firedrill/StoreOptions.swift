@@ -5,7 +5,7 @@ import FiredrillStore
 struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("store"), help: ArgumentHelp(
         "The history store: a SQLite file, or postgresql://… for a team's shared store.",
-        discussion: "Default: $FIREDRILL_STORE, else firedrill-history.sqlite under the reports root."))
+        discussion: "Default: $FIREDRILL_STORE, else .firedrill-history.sqlite under the reports root."))
     var location: String?
 
     /// The store to use for a reports root.

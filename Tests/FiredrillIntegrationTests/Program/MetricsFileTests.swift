@@ -39,7 +39,7 @@ import FoundationNetworking
         let dir = try TempDirectory.make(prefix: "metrics")
         try ProgramCLI.plan(name: "touch-marker", marker: dir + "/marker").write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
         // An earlier drill of another plan, with its objectives, is in the store already.
-        let store = try await SQLiteRunStore.open(path: dir + "/reports/firedrill-history.sqlite")
+        let store = try await SQLiteRunStore.open(path: dir + "/reports/.firedrill-history.sqlite")
         let started = "2026-11-01T03:00:00.000000Z"
         try await store.save(RunRecord(id: RunRecord.id(runDirectory: "/reports/x", startedAt: started), plan: "db-failover",
                                        planSHA256: String(repeating: "e", count: 64), kind: "Drill", environment: "staging",

@@ -11,7 +11,7 @@ import Testing
         try ProgramCLI.plan(name: "touch-marker", marker: dir + "/marker").write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
         let run = try await ProgramCLI.run(["run", "plan.yaml", "--quiet"], in: dir)
         #expect(run.status == 0, "\(run.output)")
-        #expect(FileManager.default.fileExists(atPath: dir + "/reports/firedrill-history.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/reports/.firedrill-history.sqlite"))
 
         let runs = try await ProgramCLI.history([], in: dir)
         try #require(runs.count == 1)
@@ -64,7 +64,7 @@ import Testing
             let run = try await ProgramCLI.run(["run", "plan.yaml", "--quiet", "--no-store"], in: dir)
             #expect(run.status == 0, "\(run.output)")
         }
-        #expect(!FileManager.default.fileExists(atPath: dir + "/reports/firedrill-history.sqlite"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/reports/.firedrill-history.sqlite"))
         for _ in 0..<2 {
             let imported = try await ProgramCLI.run(["history", "import", "reports"], in: dir)
             #expect(imported.status == 0, "\(imported.output)")
