@@ -61,22 +61,22 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public func objective(_ name: String) -> ObjectiveRecord? { objectives.first { $0.name == name } }
 
     /// Parses an RFC 3339 UTC time (`2026-11-22T03:15:00.123456Z` or without fraction) to seconds since 1970.
+    /// Plain arithmetic (no Calendar): `due` and `history` parse every run's times.
     public static func epoch(_ text: String) -> Double? {
         let parts = text.split(separator: "T")
         guard parts.count == 2, text.hasSuffix("Z") else { return nil }
         let date = parts[0].split(separator: "-").compactMap { Int($0) }
         let clock = parts[1].dropLast().split(separator: ":")
-        guard date.count == 3, clock.count == 3, let h = Int(clock[0]), let m = Int(clock[1]), let s = Double(clock[2]) else { return nil }
-        var components = DateComponents()
-        components.year = date[0]
-        components.month = date[1]
-        components.day = date[2]
-        components.hour = h
-        components.minute = m
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let base = calendar.date(from: components) else { return nil }
-        return base.timeIntervalSince1970 + s
+        guard date.count == 3, clock.count == 3, let h = Int(clock[0]), let m = Int(clock[1]), let s = Double(clock[2]),
+              (1...12).contains(date[1]), (1...31).contains(date[2]), (0...23).contains(h), (0...59).contains(m), s >= 0, s < 61 else { return nil }
+        // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+        let y = date[1] <= 2 ? date[0] - 1 : date[0]
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (date[1] + (date[1] > 2 ? -3 : 9)) + 2) / 5 + date[2] - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return Double(days * 86_400 + h * 3600 + m * 60) + s
     }
 
     /// An RFC 3339 UTC time with microseconds.
