@@ -29,9 +29,10 @@ def timed(argv, ok=(0,)):
 
 def bench(binary, label, store, plans_dir, runs, plans):
     start = time.monotonic()
-    subprocess.run([binary, "bench-store", store, plans_dir, "--runs", str(runs), "--plans", str(plans)],
-                   check=True, stdout=subprocess.DEVNULL, timeout=1800)
-    print(f"{label}: filled with {runs} runs of {plans} plans in {time.monotonic() - start:.1f} s")
+    filled = subprocess.run([binary, "bench-store", store, plans_dir, "--runs", str(runs), "--plans", str(plans)],
+                            check=True, capture_output=True, text=True, timeout=1800)
+    written = filled.stdout.strip().split(": ")[-1].split(";")[0]
+    print(f"{label}: filled with {written} in {time.monotonic() - start:.1f} s")
     commands = {
         "history (table, all runs)": [binary, "history", "--store", store],
         "history PLAN --format json": [binary, "history", "bench-plan-7", "--store", store, "--format", "json"],

@@ -43,9 +43,10 @@ public struct DrillCadence: Sendable {
     /// week before `now`) to `now`.
     public static func compute(cron: CronExpression, timeZone: TimeZone, runs: [RunRecord], now: Date,
                                from: Date? = nil, grace: TimeInterval = 3600) -> DrillCadence {
-        let sorted = runs.sorted { $0.startedEpoch < $1.startedEpoch }
+        // Each start parsed once; only what the slots need is sorted.
+        let sorted = runs.map { (epoch: $0.startedEpoch, done: $0.ending.map(doneEndings.contains) ?? false) }.sorted { $0.epoch < $1.epoch }
         // A never-run plan is judged from a week back: its most recent due date in that week counts as missed.
-        let start = from ?? sorted.first.map { Date(timeIntervalSince1970: $0.startedEpoch - grace) } ?? now.addingTimeInterval(-7 * 86_400)
+        let start = from ?? sorted.first.map { Date(timeIntervalSince1970: $0.epoch - grace) } ?? now.addingTimeInterval(-7 * 86_400)
         var dues: [Date] = []
         var cursor = start.addingTimeInterval(-1)
         // Bounded: at most 100 000 steps, keeping the most recent `maxSlots`.
@@ -59,15 +60,16 @@ public struct DrillCadence: Sendable {
         var slots = dues.map { Slot(due: $0, status: now.timeIntervalSince($0) < grace ? .pending : .missed) }
         var index = 0
         for run in sorted {
-            let start = run.startedEpoch + grace
+            let start = run.epoch + grace
             while index + 1 < dues.count, dues[index + 1].timeIntervalSince1970 <= start { index += 1 }
             guard index < dues.count, dues[index].timeIntervalSince1970 <= start else { continue }
-            if let ending = run.ending, doneEndings.contains(ending) {
+            if run.done {
                 slots[index].status = .run
             } else if slots[index].status != .run {
                 slots[index].status = .failed
             }
         }
-        return DrillCadence(slots: slots, next: cron.next(after: now, in: timeZone), lastRun: sorted.last)
+        // RFC 3339 UTC times of one width order as text.
+        return DrillCadence(slots: slots, next: cron.next(after: now, in: timeZone), lastRun: runs.max { $0.startedAt < $1.startedAt })
     }
 }

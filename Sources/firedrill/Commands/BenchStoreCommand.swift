@@ -46,7 +46,9 @@ struct BenchStoreCommand: AsyncParsableCommand {
         let yesterday = (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 - 86_400
         var written = 0
         for p in 0..<plans {
-            for d in 0..<perPlan where written < runs {
+            var planWritten = 0
+            // Bounded: at most twice as many days as runs per plan.
+            for d in 0..<(2 * perPlan) where planWritten < perPlan && written < runs {
                 if (d + p) % 17 == 5 { continue }
                 let start = Date(timeIntervalSince1970: yesterday - Double(d) * 86_400 + 2 * 3600 + Double(p % 60) * 60 + 30)
                 let startedAt = RunRecord.rfc3339(start)
@@ -62,6 +64,7 @@ struct BenchStoreCommand: AsyncParsableCommand {
                         ObjectiveRecord(name: "RPO", targetSeconds: 5, achievedSeconds: Double(d % 7), verdict: d % 7 <= 5 ? "MET" : "MISSED"),
                     ]))
                 written += 1
+                planWritten += 1
             }
         }
         await opened.close()
