@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -55,6 +56,17 @@ let package = Package(
             dependencies: ["FiredrillCore"],
             swiftSettings: strict
         ),
+        // The drill program: the run history (SQLite by default, PostgreSQL for a team through the libpq
+        // wrapper), plan locks across runners, notifications, schedules exported to systemd and Kubernetes.
+        .target(
+            name: "FiredrillStore",
+            dependencies: [
+                "FiredrillCore", "FiredrillDrivers", "FiredrillReport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "FiredrillSandbox",
             dependencies: ["FiredrillCore"],
@@ -68,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "firedrill",
             dependencies: [
-                "FiredrillCore", "FiredrillDrivers", "FiredrillReport", "FiredrillSandbox", "CFiredrillSignals",
+                "FiredrillCore", "FiredrillDrivers", "FiredrillReport", "FiredrillSandbox", "FiredrillStore", "CFiredrillSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -86,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FiredrillIntegrationTests",
-            dependencies: ["FiredrillCore", "FiredrillDrivers", "FiredrillReport", "FiredrillSandbox", "FiredrillTestSupport"],
+            dependencies: ["FiredrillCore", "FiredrillDrivers", "FiredrillReport", "FiredrillSandbox", "FiredrillStore", "FiredrillTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -4,9 +4,9 @@
 set -euo pipefail
 
 what="${1:-test}"
-build_pkgs=(libcurl4-openssl-dev libpq-dev pkg-config)
+build_pkgs=(libcurl4-openssl-dev libpq-dev libsqlite3-dev pkg-config)
 demo_pkgs=(procps)
-test_pkgs=(postgresql postgresql-contrib prometheus chromium nginx-light wrk pgbackrest procps python3-pip time)
+test_pkgs=(postgresql postgresql-contrib prometheus chromium nginx-light wrk pgbackrest procps python3-pip time systemd)
 
 case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;
@@ -39,6 +39,11 @@ if [ "$what" = test ]; then
   if ! command -v aws >/dev/null 2>&1; then
     echo "installing: awscli"
     python3 -m pip install --quiet --disable-pip-version-check awscli
+  fi
+  # The schedule export tests validate the Kubernetes manifests against the Kubernetes schemas.
+  if ! command -v kubernetes-validate >/dev/null 2>&1; then
+    echo "installing: kubernetes-validate"
+    python3 -m pip install --quiet --disable-pip-version-check kubernetes-validate
   fi
 fi
 echo "dependencies ok ($what)"

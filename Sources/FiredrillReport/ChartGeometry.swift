@@ -2,7 +2,7 @@ import FiredrillCore
 import Foundation
 
 /// Shared measurements and helpers of the inline SVG charts.
-struct ChartGeometry {
+public struct ChartGeometry {
     var width: Double = 960
     var height: Double
     var left: Double = 70
@@ -15,14 +15,14 @@ struct ChartGeometry {
     var plotBottom: Double { height - bottom }
 
     /// A coordinate with one decimal, the precision the charts need, keeping the SVG small.
-    static func n(_ v: Double) -> String {
+    public static func n(_ v: Double) -> String {
         guard v.isFinite else { return "0" }
         let r = (v * 10).rounded() / 10
         return r == r.rounded() ? String(Int(r)) : FixedPoint.format(r, 1)
     }
 
     /// About `count` round tick values covering 0…`max`.
-    static func ticks(upTo max: Double, count: Int = 5) -> [Double] {
+    public static func ticks(upTo max: Double, count: Int = 5) -> [Double] {
         guard max > 0, max.isFinite else { return [0] }
         let raw = max / Double(count)
         let magnitude = pow(10, floor(log10(raw)))

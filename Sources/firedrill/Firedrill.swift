@@ -21,9 +21,13 @@ struct Firedrill: AsyncParsableCommand {
             VerifyCommand.self,
             ReportCommand.self,
             ImportCommand.self,
+            HistoryCommand.self,
+            DueCommand.self,
+            ScheduleCommand.self,
             SandboxCommand.self,
             SandboxWorkerCommand.self,
             BenchJournalCommand.self,
+            BenchStoreCommand.self,
         ]
     )
 }

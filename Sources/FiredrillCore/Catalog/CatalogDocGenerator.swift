@@ -54,6 +54,7 @@ public enum CatalogDocGenerator {
             ("`limits`", "", PlanSchema.limits),
             ("`objectives`", "A Drill sets at least one of them.", PlanSchema.objectives),
             ("`schedule`", "", PlanSchema.schedule),
+            ("`notify` entries", "Each entry has exactly one of `webhook` and `slack`.", PlanSchema.notify),
             ("`secrets.NAME`", "Exactly one of `env` and `file`.", PlanSchema.secretSource),
             ("`heartbeat`", "", PlanSchema.heartbeat),
             ("`heartbeat.postgres`", "", PlanSchema.heartbeatPostgres),
@@ -186,6 +187,7 @@ public enum CatalogDocGenerator {
         case "recovered": return "probe"
         case "method", "rollbacks", "disaster", "recovery", "failback": return "list of steps"
         case "limits", "objectives", "schedule", "heartbeat", "rpo": return "map (see `\(p.name)` below)"
+        case "notify": return "list of maps (see `notify` entries below)"
         case "secrets": return "map of name → source"
         case "vars": return "map of name → value"
         default: return p.type.summary

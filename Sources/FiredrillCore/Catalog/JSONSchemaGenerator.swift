@@ -43,6 +43,13 @@ public enum JSONSchemaGenerator {
         case "limits": return paramsObject(PlanSchema.limits, required: [], summary: p.summary)
         case "objectives": return paramsObject(PlanSchema.objectives, required: [], summary: p.summary)
         case "schedule": return paramsObject(PlanSchema.schedule, required: ["cron"], summary: p.summary)
+        case "notify":
+            var entry = paramsObject(PlanSchema.notify, required: [], summary: "one of webhook or slack")
+            if case .object(var fields) = entry {
+                fields["oneOf"] = .array([.object(["required": ["webhook"]]), .object(["required": ["slack"]])])
+                entry = .object(fields)
+            }
+            return .object(["type": "array", "description": .string(p.summary), "items": entry])
         case "heartbeat":
             return .object(["type": "object", "additionalProperties": false, "description": .string(p.summary),
                             "required": ["postgres"],

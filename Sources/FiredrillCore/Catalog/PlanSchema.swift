@@ -12,6 +12,7 @@ public enum PlanSchema {
         ParamSpec("environment", .oneOf([.string, .stringMap]), required: true, "where it runs (or { name, kube-context, aws-account }); a protected name needs --allow-production"),
         ParamSpec("participants", .stringList, "people or roles taking part (drills)"),
         ParamSpec("schedule", .stringMap, "{ cron, timezone } for recurring drills"),
+        ParamSpec("notify", .stringList, "webhooks and Slack incoming webhooks told when the run starts, breaches a guard, aborts, ends or fails a rollback"),
         ParamSpec("objectives", .stringMap, "{ rto, rpo } (drills)"),
         ParamSpec("limits", .stringMap, "{ duration, max-targets, rollbacks } hard ceilings"),
         ParamSpec("vars", .stringMap, "values substituted as ${name}"),
@@ -67,6 +68,15 @@ public enum PlanSchema {
     public static let schedule: [ParamSpec] = [
         ParamSpec("cron", .string, required: true, "five-field cron expression"),
         ParamSpec("timezone", .string, default: "UTC", "IANA time zone, e.g. Europe/Berlin"),
+    ]
+
+    /// One `notify:` entry.
+    public static let notify: [ParamSpec] = [
+        ParamSpec("webhook", .string, "URL that receives a JSON body per event (may use `${secret.NAME}`)"),
+        ParamSpec("slack", .string, "Slack incoming webhook URL that receives a readable message (keep it in `secrets`)"),
+        ParamSpec("events", .stringList, default: "all", "which of started, guard-breached, aborted, ended, rollback-failed"),
+        ParamSpec("announce", .enumeration(["required", "best-effort"]), default: "best-effort",
+                  "`required`: refuse to inject when the `started` announcement cannot be delivered"),
     ]
 
     public static let secretSource: [ParamSpec] = [

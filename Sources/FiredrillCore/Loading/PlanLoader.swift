@@ -130,6 +130,7 @@ public struct PlanLoader {
 
         if let node = root["limits"] { plan.limits = loadLimits(node) }
         if let node = root["schedule"] { plan.schedule = loadSchedule(node) }
+        if let node = root["notify"] { plan.notify = loadNotify(node) }
         if let node = root["objectives"] { plan.objectives = loadObjectives(node) }
 
         plan.steadyState = probeList(root["steady-state"], section: "steady-state", allowUse: false)

@@ -20,6 +20,8 @@ public struct Plan: Sendable {
     public var gate: GateDecision?
     public var participants: [String]
     public var schedule: Schedule?
+    /// Where the team is told about the run (`notify:`).
+    public var notify: [NotifyTarget] = []
     public var objectives: Objectives?
     public var limits: Limits
     public var vars: [PlanVariable]

@@ -16,8 +16,16 @@ struct RecoverCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: "The run directory (reports/<time>-<plan>).")
+    @Argument(help: "The run directory (reports/<time>-<plan>); with --from-store, a run id or a plan name.")
     var runDirectory: String
+
+    @Flag(name: .customLong("from-store"), help: "Find the run directory in the history store: by run id, or the plan's latest unfinished run.")
+    var fromStore = false
+
+    @Option(name: .customLong("reports"), help: "Reports root (where the default SQLite store lives).")
+    var reportsRoot: String = "reports"
+
+    @OptionGroup var storeOptions: StoreOptions
 
     @Flag(name: .customLong("dry-run"), help: "Print exactly what would be undone and run, and change nothing.")
     var dryRun = false
@@ -26,6 +34,7 @@ struct RecoverCommand: AsyncParsableCommand {
     var yes = false
 
     func run() async throws {
+        let runDirectory = fromStore ? try await StoredRun.directory(of: self.runDirectory, options: storeOptions, reportsRoot: reportsRoot) : self.runDirectory
         let session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), observer: PlainConsole())
         if dryRun {
             let owed: RecoverSession.Owed
@@ -69,6 +78,7 @@ struct RecoverCommand: AsyncParsableCommand {
             return
         }
         _ = try? ReportWriter.write(runDirectory: runDirectory)
+        if fromStore { await StoredRun.update(runDirectory, options: storeOptions, reportsRoot: reportsRoot) }
         if outcome.repairedTornTail { print("repaired the journal: its torn last line was cut off and the cut journaled") }
         print("recovered: \(outcome.undone) undo(s), \(outcome.rollbacksRun) rollback step(s), \(outcome.failures) failure(s)")
         if let why = outcome.rollbacksUnknown {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FiredrillCore
 import FiredrillReport
+import FiredrillStore
 
 /// `firedrill run PLAN` — run an experiment or drill for real.
 struct RunCommand: AsyncParsableCommand {
@@ -46,6 +47,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print only the ending.")
     var quiet = false
 
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(name: .customLong("no-store"), help: "Do not record the run in the history store (nor consult it).")
+    var noStore = false
+
+    @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics of the plan's runs here (node_exporter textfile collector).")
+    var metricsFile: String?
+
     func run() async throws {
         // First of all: from here on no signal can kill the runner with its default action.
         let control = RunControl()
@@ -62,7 +71,11 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitStatus.failed
             }
         }
+        let store = noStore ? nil : try await RunStoreHook.open(storeOptions, reportsRoot: reportsRoot)
+        if let store, !concurrent { try await store.lockPlan(plan.name) }
         try refuseIfEarlierRunsOwe(plan.name)
+        if let store { try await refuseIfStoreRunsOwe(plan.name, store: store) }
+        let notify = try await RunNotifyHook.announce(plan)
         if let signal = await control.interruptedBy {
             Console.error("\(signal) before the run started: nothing was injected")
             throw ExitStatus.interrupted
@@ -79,7 +92,8 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             observer = PlainConsole(recoveredDeadline: plan.recovered?.timeout)
         }
-        let session = RunSession(plan: plan, overrides: overrides, drivers: DriverRegistry(), observer: observer, control: control)
+        let session = RunSession(plan: plan, overrides: overrides, drivers: DriverRegistry(),
+                                 observer: notify.map { $0.observer(wrapping: observer, control: control) } ?? observer, control: control)
         let prepared: (RunOptions, RunRecorder, Resolver)
         do {
             prepared = try session.prepare(reportsRoot: reportsRoot, runDirectory: reportDir, rollbacks: rollbacks, notes: notes)
@@ -87,6 +101,8 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitStatus.failed
         }
+        await notify?.attach(prepared.1)
+        if let store { try await store.recordStart(runDirectory: prepared.0.runDirectory, environment: plan.environment) }
         await control.setRunDirectory(prepared.0.runDirectory)
         planLock?.record(.init(command: "run", runDirectory: prepared.0.runDirectory))
         let summary = try await session.run(options: prepared.0, recorder: prepared.1, resolver: prepared.2)
@@ -97,6 +113,12 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             Console.error("could not write the report: \(error)")
         }
+        if let notify {
+            await notify.runEnded(summary, objectives: (try? RunRecord.read(runDirectory: summary.runDirectory).objectives) ?? [])
+        }
+        await store?.recordEnd(runDirectory: summary.runDirectory)
+        if let metricsFile { await MetricsWriter.write(metricsFile, runDirectory: summary.runDirectory, store: store?.store) }
+        await store?.store.close()
         if json {
             StandardStreams.err("\(summary.ending.rawValue): \(summary.reason)\n")
         } else {
@@ -136,6 +158,19 @@ struct RunCommand: AsyncParsableCommand {
         }
         if refuse {
             Console.error("refusing to start: wait for the run in progress (or pass --concurrent), and run `firedrill recover RUN_DIR` for each unfinished run above (or pass --force)")
+            throw ExitStatus.failed
+        }
+    }
+
+    /// Refuses (exit 3, unless --force) when the store knows runs of the plan that another machine left owing.
+    func refuseIfStoreRunsOwe(_ planName: String, store: RunStoreHook) async throws {
+        let owed = try await store.runsOwedElsewhere(planName)
+        for record in owed {
+            Console.error("\(record.runDirectory) (run by \(record.runBy), started \(record.startedAt), recorded in the store \(store.store.description)): an earlier run of \(planName) "
+                + (record.ending == nil ? "never recorded its end" : "still owes \(record.owedUndos) undo(s)"))
+        }
+        if !owed.isEmpty, !force {
+            Console.error("refusing to start: run `firedrill recover RUN_DIR` where each run above ran (or pass --force)")
             throw ExitStatus.failed
         }
     }

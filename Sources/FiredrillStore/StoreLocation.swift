@@ -1,0 +1,25 @@
+import Foundation
+
+/// Where the history store is: `--store`, else `$FIREDRILL_STORE`, else `.firedrill-history.sqlite` under the
+/// reports root (hidden, like the run index and the plan locks there, so the root lists only run directories).
+/// A `postgresql://` (or `postgres://`) URI is a shared PostgreSQL store; anything else is a SQLite file.
+public enum StoreLocation {
+    public static let environmentVariable = "FIREDRILL_STORE"
+    public static let defaultFileName = ".firedrill-history.sqlite"
+
+    /// The store location to use.
+    public static func resolve(option: String?, reportsRoot: String,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let option, !option.isEmpty { return option }
+        if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty { return fromEnvironment }
+        return reportsRoot + "/" + defaultFileName
+    }
+
+    /// Opens the store at `location`.
+    public static func open(_ location: String, timeout: Duration = .seconds(10)) async throws -> any RunStore {
+        if PostgresRunStore.accepts(location) {
+            return try await PostgresRunStore.open(dsn: location, timeout: timeout)
+        }
+        return try await SQLiteRunStore.open(path: location)
+    }
+}
