@@ -21,6 +21,7 @@ public enum HTMLReport {
         phases(r, &h)
         steps(r, &h)
         breachesAndDeviations(r, &h)
+        effectChecks(r, &h)
         rollbacksAndFailback(r, &h)
         probes(r, &h)
         notes(r, &h)
@@ -220,6 +221,19 @@ public enum HTMLReport {
             h.add("</tbody></table>")
         }
         h.add("</section>")
+    }
+
+    /// An experiment's `effect` checks: did each see the fault while the method ran.
+    static func effectChecks(_ r: RunReport, _ h: inout Page) {
+        guard !r.effects.isEmpty else { return }
+        h.add("<section id=\"effect-checks\"><h2>Effect checks</h2>")
+        h.add("<p>Each <code>effect</code> probe must see the fault at least once while the method runs; one that never does makes a run that would pass INCONCLUSIVE.</p>")
+        h.add("<table id=\"effect-list\"><thead><tr><th>Effect check</th><th>Saw the fault</th><th>Time</th><th>Observation (when seen) or last result</th></tr></thead><tbody>")
+        for e in r.effects {
+            let what = e.status == "seen" ? e.observed.map { $0.canonicalJSON() } ?? e.message : e.message
+            h.add("<tr class=\"effect-\(ReportText.slug(e.status))\"><td>\(x(e.probe))</td><td><strong>\(x(e.status))</strong></td><td class=\"time\">\(x(h.time(e.at?.time)))</td><td>\(x(ReportText.excerpt(what)))</td></tr>")
+        }
+        h.add("</tbody></table></section>")
     }
 
     static func rollbacksAndFailback(_ r: RunReport, _ h: inout Page) {

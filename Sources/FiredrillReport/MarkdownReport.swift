@@ -15,6 +15,7 @@ public enum MarkdownReport {
         phases(r, &w)
         steps(r, &w)
         breachesAndDeviations(r, &w)
+        effectChecks(r, &w)
         rollbacksAndFailback(r, &w)
         probes(r, &w)
         notes(r, &w)
@@ -171,6 +172,22 @@ public enum MarkdownReport {
             for d in r.deviations {
                 w.line("| \(w.time(d.at?.time)) | \(t(d.kind)) | \(t(d.subject)) | \(t(ReportText.excerpt(d.message, limit: 400))) |")
             }
+        }
+        w.line()
+    }
+
+    /// An experiment's `effect` checks: did each see the fault while the method ran.
+    static func effectChecks(_ r: RunReport, _ w: inout Writer) {
+        guard !r.effects.isEmpty else { return }
+        w.line("## Effect checks")
+        w.line()
+        w.line("Each `effect` probe must see the fault at least once while the method runs; one that never does makes a run that would pass INCONCLUSIVE.")
+        w.line()
+        w.line("| Effect check | Saw the fault | Time | Observation (when seen) or last result |")
+        w.line("|---|---|---|---|")
+        for e in r.effects {
+            let what = e.status == "seen" ? e.observed.map { $0.canonicalJSON() } ?? e.message : e.message
+            w.line("| \(t(e.probe)) | **\(t(e.status))** | \(w.time(e.at?.time)) | \(t(ReportText.excerpt(what))) |")
         }
         w.line()
     }

@@ -82,6 +82,18 @@ extension RunReport {
         public var failures: Int?
     }
 
+    /// An experiment's `effect` check: whether it saw the fault while the method ran.
+    public struct EffectRow: Sendable, Codable {
+        public var probe: String
+        /// `seen`, `not seen`, or `not judged` when the method ended before the check could finish.
+        public var status: String
+        /// When it first saw the fault (`effect.seen`), or when it was found not to have (`effect.not-seen`).
+        public var at: Instant?
+        /// The observation that saw the fault; for one not seen, the last observation.
+        public var observed: JSONValue?
+        public var message: String
+    }
+
     /// Something that departed from the plan's expectations.
     public struct DeviationRow: Sendable, Codable {
         /// `guard-breach`, `limit-exceeded`, `objective-missed`, `steady-state`, `verify`, `step-failed`,

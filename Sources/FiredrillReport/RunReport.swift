@@ -52,6 +52,8 @@ public struct RunReport: Sendable, Codable {
     /// The interval the charts shade: injected → stable for a drill, the method for an experiment.
     public var faultWindow: Window?
     public var guardBreaches: [GuardBreachRow]
+    /// An experiment's `effect` checks, in the order they were judged.
+    public var effects: [EffectRow] = []
     public var deviations: [DeviationRow]
     public var rollbacks: [RollbackRow]
     public var rollbacksSkipped: String?

@@ -21,6 +21,7 @@ struct RunReportBuilder: Sendable {
     private var aggregates: [Aggregate] = []
 
     private var breaches: [R.GuardBreachRow] = []
+    private var effects: [R.EffectRow] = []
     private var deviations: [R.DeviationRow] = []
     private var items: [(mono: Double, item: R.ActionItem)] = []
 
@@ -73,6 +74,7 @@ struct RunReportBuilder: Sendable {
         case "step.started": stepStarted(e, at: at)
         case "step.ended": stepEnded(e, at: at)
         case "guard.breached": guardBreached(e, at: at)
+        case "effect.seen", "effect.not-seen": effectJudged(e, at: at)
         case "limit.exceeded":
             let what = e.data["limit"]?.stringValue ?? "a limit was exceeded"
             deviations.append(R.DeviationRow(kind: "limit-exceeded", at: at, subject: "limits", message: what))
@@ -224,6 +226,17 @@ struct RunReportBuilder: Sendable {
         item("guard-breach", name, "Guard \"\(name)\" breached: \(ReportText.excerpt(detail, limit: 200)). Find out why the system left its safe envelope.", at)
     }
 
+    private mutating func effectJudged(_ e: JournalEvent, at: R.Instant) {
+        let name = e.step ?? e.data["probe"]?.stringValue ?? ""
+        let seen = e.type == "effect.seen"
+        effects.append(R.EffectRow(probe: name, status: seen ? "seen" : "not seen", at: at,
+                                   observed: e.data["observed"].flatMap { $0.isNull ? nil : $0 },
+                                   message: e.data["message"]?.stringValue ?? ""))
+        if !seen {
+            item("effect-not-seen", name, "Effect check \"\(name)\" never saw the fault, so the run could not show that the fault hit anything. Check that the method targets what the hypothesis is about, and that the effect check looks where the fault lands.", at)
+        }
+    }
+
     private mutating func undoIntent(_ e: JournalEvent, at: R.Instant) {
         let id = e.data["id"]?.intValue ?? 0
         undoIndex[id] = undos.count
@@ -328,6 +341,13 @@ struct RunReportBuilder: Sendable {
         }
         if s["allow-production"]?.boolValue == true {
             report.productionAllowedBy = s["allowed-by"]?.stringValue ?? report.initiator
+        }
+        report.effects = effects
+        // A check that watched but was never judged (the method ended early): say so rather than drop it.
+        let judged = Set(effects.map(\.probe))
+        for p in probes where p.role == "effect" && !judged.contains(p.probe) {
+            report.effects.append(R.EffectRow(probe: p.probe, status: "not judged", at: p.last, observed: nil,
+                                              message: "the method ended before the check was judged (last: \(p.lastMessage))"))
         }
         report.faultWindow = faultWindow(kind: kind, drill: drill, end: finalInstant)
         probeDeviations(probes, kind: kind)

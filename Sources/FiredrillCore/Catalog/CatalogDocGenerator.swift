@@ -48,7 +48,7 @@ public enum CatalogDocGenerator {
         out.append("### Plan sections")
         out.append("")
         let groups: [(title: String, note: String, params: [ParamSpec])] = [
-            ("Top-level keys", "Keys marked *drill* are refused in an Experiment; `method` is refused in a Drill.", PlanSchema.topLevel),
+            ("Top-level keys", "Keys marked *drill* are refused in an Experiment; `method` and `effect` are refused in a Drill.", PlanSchema.topLevel),
             ("Keys every probe accepts", "A probe is a map with exactly one driver key plus any of these.", PlanSchema.probeCommon),
             ("Keys every step accepts", "A step is a map with exactly one driver key plus any of these.", PlanSchema.stepCommon),
             ("`limits`", "", PlanSchema.limits),
@@ -183,7 +183,7 @@ public enum CatalogDocGenerator {
     /// How a top-level section reads in the docs: what it holds rather than the loose type the schema uses.
     static func sectionType(_ p: ParamSpec) -> String {
         switch p.name {
-        case "steady-state", "guards", "verify": return "list of probes"
+        case "steady-state", "guards", "effect", "verify": return "list of probes"
         case "recovered": return "probe"
         case "method", "rollbacks", "disaster", "recovery", "failback": return "list of steps"
         case "limits", "objectives", "schedule", "heartbeat", "rpo": return "map (see `\(p.name)` below)"

@@ -37,7 +37,7 @@ public enum JSONSchemaGenerator {
     static func topLevelSchema(_ p: ParamSpec) -> JSONValue {
         let list = { (item: String) -> JSONValue in .object(["type": "array", "items": .object(["$ref": .string("#/definitions/\(item)")])]) }
         switch p.name {
-        case "steady-state", "guards", "verify": return described(list("probe"), p)
+        case "steady-state", "guards", "effect", "verify": return described(list("probe"), p)
         case "method", "rollbacks", "disaster", "recovery", "failback": return described(list("step"), p)
         case "recovered": return described(.object(["$ref": "#/definitions/probe"]), p)
         case "limits": return paramsObject(PlanSchema.limits, required: [], summary: p.summary)

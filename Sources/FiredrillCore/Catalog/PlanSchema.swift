@@ -19,6 +19,7 @@ public enum PlanSchema {
         ParamSpec("secrets", .stringMap, "name: { env: VAR } or { file: path }, substituted as ${secret.name} and never shown"),
         ParamSpec("steady-state", .steps, "probes that must hold before and after"),
         ParamSpec("guards", .steps, "probes watched during the method; a breach aborts"),
+        ParamSpec("effect", .steps, "experiment: probes that must see the fault during the method; one that never does makes the run inconclusive"),
         ParamSpec("method", .steps, "experiment: the steps that inject the fault"),
         ParamSpec("rollbacks", .steps, "steps run on every ending"),
         ParamSpec("heartbeat", .stringMap, "drill: RPO markers written from before the disaster"),
@@ -34,14 +35,14 @@ public enum PlanSchema {
     /// Keys that only a Drill may use.
     public static let drillOnly: Set<String> = ["expect-outage", "heartbeat", "disaster", "recovery", "recovered", "rpo", "verify", "failback", "objectives", "participants"]
     /// Keys that only an Experiment may use.
-    public static let experimentOnly: Set<String> = ["method"]
+    public static let experimentOnly: Set<String> = ["method", "effect"]
 
     public static let probeCommon: [ParamSpec] = [
         ParamSpec("name", .string, "a name other probes and reports refer to"),
-        ParamSpec("use", .string, "reuse a steady-state probe by name (guards, recovered, verify)"),
+        ParamSpec("use", .string, "reuse a steady-state probe by name (guards, effect, recovered, verify)"),
         ParamSpec("expect", .tolerance, "the tolerance the observed value must meet"),
         ParamSpec("timeout", .duration, "timeout of one probe execution (default per driver); in `recovered`, the deadline for the whole recovery"),
-        ParamSpec("every", .duration, default: "1s", "interval between executions (guards, recovered, retries)"),
+        ParamSpec("every", .duration, default: "1s", "interval between executions (guards, effect, recovered, retries)"),
         ParamSpec("attempts", .integer(min: 1, max: 100_000), default: "1", "retry until met, at most this many times"),
         ParamSpec("initial-delay", .duration, default: "0s", "wait before the first execution"),
         ParamSpec("consecutive", .integer(min: 1, max: 10_000), default: "1", "passes in a row needed"),

@@ -222,7 +222,8 @@ extension PlanLoader {
         if let n = node["consecutive"], let v = integer(n, "consecutive", min: 1, max: 10_000) { spec.consecutive = v }
         if let n = node["tolerate"] {
             if section != "guards" {
-                error(n.location, "`tolerate` applies to guards only", hint: "in \(section), use `attempts` to retry")
+                error(n.location, "`tolerate` applies to guards only",
+                      hint: section == "effect" ? "an effect check never aborts the run: it only has to pass once" : "in \(section), use `attempts` to retry")
             } else if let v = integer(n, "tolerate", min: 0, max: 10_000) {
                 spec.tolerate = v
             }

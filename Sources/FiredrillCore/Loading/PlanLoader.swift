@@ -96,6 +96,9 @@ public struct PlanLoader {
         for entry in entries {
             if kind == .experiment, PlanSchema.drillOnly.contains(entry.key) {
                 error(entry.keyLocation, "`\(entry.key)` belongs to a Drill, but this plan is an Experiment", hint: "set `kind: Drill`, or remove `\(entry.key)`")
+            } else if kind == .drill, entry.key == "effect" {
+                error(entry.keyLocation, "`effect` belongs to an Experiment, but this plan is a Drill",
+                      hint: "a drill's `recovered` probe already checks that the disaster caused an outage (see `expect-outage`)", length: entry.key.count)
             } else if kind == .drill, PlanSchema.experimentOnly.contains(entry.key) {
                 error(entry.keyLocation, "a Drill has no `method`: its steps go in `disaster` and `recovery`", hint: "rename `method` to `disaster`")
             }
@@ -136,6 +139,13 @@ public struct PlanLoader {
         plan.steadyState = probeList(root["steady-state"], section: "steady-state", allowUse: false)
         probeNames = Set(plan.steadyState.map(\.name))
         plan.guards = probeList(root["guards"], section: "guards", allowUse: true, steadyState: plan.steadyState)
+        if kind == .experiment, let node = root["effect"] {
+            plan.effect = probeList(node, section: "effect", allowUse: true, steadyState: plan.steadyState)
+            if node.isNull || node.sequence?.isEmpty == true {
+                error(node.location, "`effect` is empty: list at least one probe that passes once the fault has hit, or remove `effect`",
+                      hint: "for example `effect: [ { tcp: { host: 127.0.0.1, port: 8080 }, expect: { connected: false }, every: 200ms } ]`")
+            }
+        }
         plan.method = stepList(root["method"], section: "method")
         plan.rollbacks = stepList(root["rollbacks"], section: "rollbacks")
 

@@ -28,6 +28,9 @@ public struct Plan: Sendable {
     public var secrets: [SecretReference]
     public var steadyState: [ProbeSpec]
     public var guards: [ProbeSpec]
+    /// `effect`: experiment probes that must pass at least once while the method runs, showing that the fault hit
+    /// something; one that never does makes an otherwise passing run inconclusive.
+    public var effect: [ProbeSpec]
     public var method: [Step]
     public var rollbacks: [Step]
     public var heartbeat: HeartbeatSpec?
@@ -62,6 +65,7 @@ public struct Plan: Sendable {
         self.secrets = []
         self.steadyState = []
         self.guards = []
+        self.effect = []
         self.method = []
         self.rollbacks = []
         self.heartbeat = nil

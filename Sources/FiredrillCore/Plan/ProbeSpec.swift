@@ -1,4 +1,4 @@
-/// A probe as written in `steady-state`, `guards`, `recovered` or `verify`, with its judging and timing rules.
+/// A probe as written in `steady-state`, `guards`, `effect`, `recovered` or `verify`, with its judging and timing rules.
 public struct ProbeSpec: Sendable, Hashable {
     public var name: String
     public var call: DriverCall

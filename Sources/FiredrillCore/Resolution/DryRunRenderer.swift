@@ -55,6 +55,10 @@ public struct DryRunRenderer: Sendable {
                 header("guards, watched during the method (a breach aborts and rolls back)")
                 probes(plan.guards, into: &out, guards: true)
             }
+            if !plan.effect.isEmpty {
+                header("effect checks, watched during the method (each must pass once, or the run is inconclusive)")
+                probes(plan.effect, into: &out, watched: true)
+            }
             header("method")
             steps(plan.method, into: &out)
             header("steady state after")
@@ -105,7 +109,7 @@ public struct DryRunRenderer: Sendable {
         return out.joined(separator: "\n")
     }
 
-    private func probes(_ list: [ProbeSpec], into out: inout [String], guards: Bool = false) {
+    private func probes(_ list: [ProbeSpec], into out: inout [String], guards: Bool = false, watched: Bool = false) {
         if list.isEmpty { out.append("   (none)") }
         for p in list {
             let params = resolver.display(p.call.params)
@@ -113,7 +117,7 @@ public struct DryRunRenderer: Sendable {
             if let e = p.expectNode { line += "  expect \(resolver.display(e).inline)" }
             out.append(line)
             var timing = "timeout \(DurationSyntax.format(p.timeout ?? defaultTimeout(p.call.key)))"
-            if guards || p.consecutive > 1 || p.attempts > 1 { timing += ", every \(DurationSyntax.format(p.every))" }
+            if guards || watched || p.consecutive > 1 || p.attempts > 1 { timing += ", every \(DurationSyntax.format(p.every))" }
             if guards { timing += ", tolerate \(p.tolerate)" }
             if p.attempts > 1 { timing += ", attempts \(p.attempts)" }
             if p.consecutive > 1 { timing += ", \(p.consecutive) consecutive" }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs a plan. An Experiment: steady state before, the method under guards, steady state after. A Drill: baseline,
+/// Runs a plan. An Experiment: steady state before, the method under guards (its `effect` probes watching for
+/// the fault), steady state after. A Drill: baseline,
 /// heartbeat, disaster and the timed recovery runbook under guards while the `recovered` probe times the outage,
 /// RPO, verify. Both then run (in a fresh task, so an abort cannot cancel them) failback for a drill and rollbacks
 /// on every ending, and check the steady state once more.
@@ -139,16 +140,27 @@ public struct PlanRunner: Sendable {
         }
         await control.markInjecting()
         try await recorder.record("phase.started", ["phase": "method"])
-        try await runUnderGuards { try await stepRunner.run(plan.method, phase: "method") }
+        let effects = EffectWatcher(probes: await currentProbeRunner(), recorder: recorder)
+        try await runUnderGuards(effects: effects) { try await stepRunner.run(plan.method, phase: "method") }
+        // Judged only when the method ran to its end: an aborted or failed run ends so whatever the checks saw.
+        let unseen = await effects.finish(plan.effect)
         try await recorder.record("phase.started", ["phase": "steady-state-after"])
         let after = try await steadyState(label: "after")
         if !after.isEmpty {
             return MainOutcome(ending: .deviated, reason: "steady state not met after the method: \(after.joined(separator: "; "))", injected: true)
         }
+        var untested: [String] = []
         let untouched = await stepsWithoutTargets(plan.method)
         if !untouched.isEmpty {
             let names = untouched.map { "`\($0)`" }.joined(separator: ", ")
-            return MainOutcome(ending: .inconclusive, reason: "the steady state held, but \(names) matched no target, so no fault was injected and the hypothesis was not tested", injected: true)
+            untested.append("\(names) matched no target, so no fault was injected and the hypothesis was not tested")
+        }
+        if !unseen.isEmpty {
+            let names = unseen.map { "`\($0)`" }.joined(separator: ", ")
+            untested.append("effect check\(unseen.count == 1 ? "" : "s") \(names) never saw the fault: the fault may not have hit anything")
+        }
+        if !untested.isEmpty {
+            return MainOutcome(ending: .inconclusive, reason: "the steady state held, but " + untested.joined(separator: "; and "), injected: true)
         }
         return MainOutcome(ending: .passed, reason: "steady state held", injected: true)
     }
@@ -183,9 +195,10 @@ public struct PlanRunner: Sendable {
         return failures
     }
 
-    /// Runs `body` while every guard watches; the first breach or failure cancels the rest (`limits.duration`
-    /// bounds the whole main phase around it).
-    func runUnderGuards(_ body: @escaping @Sendable () async throws -> Void) async throws {
+    /// Runs `body` while every guard watches, and the experiment's `effect` probes with them when `effects` is
+    /// given; the first breach or failure cancels the rest (`limits.duration` bounds the whole main phase around
+    /// it). Effect probes never end the phase.
+    func runUnderGuards(effects: EffectWatcher? = nil, _ body: @escaping @Sendable () async throws -> Void) async throws {
         let watcher = GuardWatcher(probes: await currentProbeRunner(), recorder: recorder)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -196,6 +209,14 @@ public struct PlanRunner: Sendable {
                 group.addTask {
                     try await watcher.watch(spec)
                     return false
+                }
+            }
+            if let effects {
+                for spec in plan.effect {
+                    group.addTask {
+                        await effects.watch(spec)
+                        return false
+                    }
                 }
             }
             defer { group.cancelAll() }

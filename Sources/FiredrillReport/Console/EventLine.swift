@@ -20,9 +20,17 @@ public enum EventLine {
         case "probe.result":
             let ok = d["passed"] == .bool(true)
             let role = d["role"]?.stringValue ?? "probe"
+            if role == "effect" {
+                // An effect check that has not yet passed is waiting for the fault, not failing.
+                return "effect\(step): \(ok ? "sees the fault" : "not yet") — \(d["message"]?.stringValue ?? "")"
+            }
             return "\(role)\(step): \(ok ? "ok" : "FAILED") — \(d["message"]?.stringValue ?? "")"
         case "guard.breached":
             return "GUARD BREACHED\(step): \(d["message"]?.stringValue ?? "") — aborting, cancelling the method"
+        case "effect.seen":
+            return "effect check\(step) saw the fault"
+        case "effect.not-seen":
+            return "EFFECT NOT SEEN\(step): the method ended and this check never saw the fault — an otherwise passing run is INCONCLUSIVE"
         case "limit.exceeded":
             return "LIMIT EXCEEDED: \(d["limit"]?.stringValue ?? "") — aborting"
         case "undo.intent":

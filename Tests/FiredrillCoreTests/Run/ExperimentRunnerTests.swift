@@ -148,6 +148,40 @@ import Testing
         #expect(rig.steps.names == ["rollback-one", "rollback-two"])
     }
 
+    /// An effect check that only a 418 would satisfy never sees the fault.
+    static let unseenEffect = """
+        effect:
+          - name: teapot
+            use: health
+            expect: { status: 418 }
+            every: 50ms
+        """
+
+    @Test func anEffectCheckThatNeverSawTheFaultMakesAPassInconclusive() async throws {
+        let rig = Rig()
+        let plan = try PlanFixture.load(Self.plan(guardEvery: "10s", tolerate: 5, wait: "300ms", extra: Self.unseenEffect))
+        #expect(plan.effect.map(\.name) == ["teapot"])
+        let summary = try await PlanFixture.run(plan, drivers: rig.drivers)
+        #expect(summary.ending == .inconclusive)
+        #expect(summary.reason == "the steady state held, but effect check `teapot` never saw the fault: the fault may not have hit anything")
+        let watched = summary.events.filter { $0.type == "probe.result" && $0.data["role"] == "effect" }
+        #expect(watched.count >= 2, "watched during the method and checked once more after it: \(watched.count)")
+        #expect(summary.events.filter { $0.type == "effect.not-seen" }.map(\.step) == ["teapot"])
+        #expect(rig.probe.releases.filter { $0 == "effect" }.count >= 1)
+    }
+
+    @Test func aDeviationWinsOverAnEffectCheckThatNeverSawTheFault() async throws {
+        let rig = Rig()
+        var drivers = rig.drivers
+        let probe = rig.probe
+        drivers.steps["kubernetes.scale"] = ClosureStep { _ in probe.set(passing: false) }
+        let plan = try PlanFixture.load(Self.plan(guardEvery: "10s", tolerate: 5, wait: "100ms", extra: Self.unseenEffect))
+        let summary = try await PlanFixture.run(plan, drivers: drivers)
+        #expect(summary.ending == .deviated)
+        #expect(summary.reason.hasPrefix("steady state not met after the method"))
+        #expect(summary.events.contains { $0.type == "effect.not-seen" && $0.step == "teapot" })
+    }
+
     @Test func interruptCancelsAndRollsBack() async throws {
         let rig = Rig()
         let control = RunControl()
