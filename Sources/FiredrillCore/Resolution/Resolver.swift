@@ -10,6 +10,8 @@ public struct Resolver: Sendable {
     public var secrets: [String: String]
     /// Results of finished steps, by step name (`${steps.NAME.FIELD}`).
     public var stepResults: [String: JSONValue]
+    /// Text that is public anyway (the plan file): pieces of a split secret found in it are not masked.
+    public var publicText = ""
 
     public init(variables: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
                 secrets: [String: String] = [:], stepResults: [String: JSONValue] = [:]) {
@@ -24,6 +26,7 @@ public struct Resolver: Sendable {
     public static func forPlan(_ plan: Plan, environment: [String: String] = ProcessInfo.processInfo.environment,
                                readSecrets: Bool) throws(ResolutionError) -> Resolver {
         var resolver = Resolver(environment: environment)
+        resolver.publicText = plan.text
         for v in plan.vars { resolver.variables[v.name] = v.value }
         guard readSecrets else { return resolver }
         for secret in plan.secrets {
@@ -48,7 +51,7 @@ public struct Resolver: Sendable {
     /// Every secret value and every form of it a parser or an encoder may print (`SecretVariants`), longest first:
     /// what every log, journal, console and report writer masks.
     public var secretValues: [String] {
-        let forms = Set(secrets.values.flatMap { SecretVariants.forms(of: $0) })
+        let forms = Set(secrets.values.flatMap { SecretVariants.forms(of: $0, publicText: publicText) })
         return forms.sorted { ($0.count, $0) > ($1.count, $1) }
     }
 

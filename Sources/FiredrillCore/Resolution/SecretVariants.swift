@@ -16,8 +16,11 @@ public enum SecretVariants {
     public static let maximumForms = 256
     static let separators: Set<Character> = ["@", ":", "/", "#", "?", "&", "=", ";", " ", ",", "'", "\"", "\\"]
 
-    /// The secret and every form of it to mask, longest first.
-    public static func forms(of secret: String) -> [String] {
+    /// The secret and every form of it to mask, longest first. A piece that also stands in `publicText` (the plan
+    /// file, which is copied into every run directory as it is) is not masked: it is no secret, and masking it
+    /// would garble the plan's own words (`postgres` of a DSN in a plan named `orders-postgres`). The secret
+    /// itself and its encoded forms are always masked.
+    public static func forms(of secret: String, publicText: String = "") -> [String] {
         guard !secret.isEmpty else { return [] }
         var forms: Set<String> = [secret]
         var wholes: Set<String> = [secret]
@@ -26,7 +29,7 @@ public enum SecretVariants {
         if let decoded = secret.removingPercentEncoding { wholes.insert(decoded) }
         for whole in wholes {
             forms.insert(whole)
-            forms.formUnion(pieces(of: whole))
+            forms.formUnion(pieces(of: whole).filter { publicText.isEmpty || !publicText.contains($0) })
         }
         let sorted = forms.filter { !$0.isEmpty }.sorted { ($0.count, $0) > ($1.count, $1) }
         return Array(sorted.prefix(maximumForms))
