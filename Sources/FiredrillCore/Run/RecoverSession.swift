@@ -91,7 +91,7 @@ public struct RecoverSession: Sendable {
             throw RunError("the plan copy in \(planPath) does not load:\n\(loaded.rendered())")
         }
         let finishedRollbacks = Set(contents.events.filter {
-            $0.type == "step.ended" && $0.data["phase"]?.stringValue == "rollbacks" && $0.data["status"]?.stringValue == "ok"
+            $0.is(.stepEnded) && $0.data["phase"]?.stringValue == "rollbacks" && $0.data["status"]?.stringValue == "ok"
         }.compactMap(\.step))
         let rollbacksOwed = manifest.rollbacks != .never && RunDirectory.injected(in: contents.events)
             ? plan.rollbacks.filter { !finishedRollbacks.contains($0.name) } : []
@@ -127,7 +127,7 @@ public struct RecoverSession: Sendable {
         let pending = owed.undos
         let resolver = (try? Resolver.forPlan(plan, readSecrets: true)) ?? Resolver.forPlanWithoutSecrets(plan)
         let recorder = RunRecorder(journal: journal, observer: observer, secrets: resolver.secretValues)
-        try await recorder.record("recover.started", [
+        try await recorder.record(.recoverStarted, [
             "initiator": .string(RunSession.initiator()), "pending-undos": .number(Double(pending.count)),
             "pending-rollbacks": .array(owed.rollbacks.map { .string($0.name) }),
             "repaired-torn-tail": owed.tornTailBytes.map { .number(Double($0)) } ?? .null,
@@ -138,7 +138,7 @@ public struct RecoverSession: Sendable {
         let runner = StepRunner(drivers: drivers, resolver: resolver, results: StepResults(), recorder: recorder, ledger: ledger,
                                 maxTargets: plan.limits.maxTargets, runLimit: plan.limits.duration)
         failures += try await runner.run(owed.rollbacks, phase: "rollbacks", keepGoing: true).count
-        await recorder.note("recover.ended", ["failures": .number(Double(failures))])
+        await recorder.note(.recoverEnded, ["failures": .number(Double(failures))])
         return Outcome(undone: pending.count, rollbacksRun: owed.rollbacks.count, failures: failures, nothingToDo: false,
                        repairedTornTail: owed.tornTailBytes != nil)
     }
