@@ -186,7 +186,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
                 Field("message", "string", "what was seen"), Field("attempts", "number", "attempts made"),
                 Field("seconds", "number", "how long the check took"), Field("observed", "any, optional", "the value observed"),
                 Field("expected", "string, optional", "what was expected"),
-                Field("role", "string, optional", "`steady-state-before`, `steady-state-after`, `steady-state-after-rollback`, `steady-state-after-failback`, `guard`, `recovered` or `verify`"),
+                Field("role", "string, optional", "`steady-state-before`, `steady-state-after`, `steady-state-baseline`, `steady-state-after-rollback`, `steady-state-after-failback`, `guard`, `recovered` or `verify`"),
             ]
         case .targetsResolved:
             return [
