@@ -308,4 +308,10 @@ extension JournalEvent {
 
     /// Whether the event is of type `type`.
     public func `is`(_ type: JournalEventType) -> Bool { self.type == type.rawValue }
+
+    /// The `data` members its type does not declare, sorted; nil when the type is not in the vocabulary.
+    public var undeclaredFields: [String]? {
+        guard let eventType else { return nil }
+        return (data.objectValue?.keys.sorted() ?? []).filter { !eventType.declares($0) }
+    }
 }

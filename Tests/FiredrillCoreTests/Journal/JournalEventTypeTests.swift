@@ -43,3 +43,19 @@ import Testing
         #expect(JournalEventType.journalTornLineDiscarded.fields.map(\.name) == ["line", "bytes", "text"])
     }
 }
+
+extension JournalEventTypeTests {
+    @Test func undeclaredFieldsNamesWhatTheVocabularyLacks() {
+        let declared = JournalEvent(seq: 1, time: "t", mono: 0, type: JournalEventType.undoDone.rawValue,
+                                    data: ["id": 1, "how": "resumed"], prev: Journal.genesisHash)
+        let extra = JournalEvent(seq: 2, time: "t", mono: 0, type: JournalEventType.undoDone.rawValue,
+                                 data: ["id": 1, "how": "resumed", "zeta": true, "alpha": 2], prev: Journal.genesisHash)
+        let driverSpecific = JournalEvent(seq: 3, time: "t", mono: 0, type: JournalEventType.targetsResolved.rawValue,
+                                          data: ["workload": "deployment/api"], prev: Journal.genesisHash)
+        let unknown = JournalEvent(seq: 4, time: "t", mono: 0, type: "from.a-later-release", prev: Journal.genesisHash)
+        #expect(declared.undeclaredFields == [])
+        #expect(extra.undeclaredFields == ["alpha", "zeta"])
+        #expect(driverSpecific.undeclaredFields == [])
+        #expect(unknown.undeclaredFields == nil)
+    }
+}
