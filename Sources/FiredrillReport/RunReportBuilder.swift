@@ -66,28 +66,28 @@ struct RunReportBuilder: Sendable {
         if first == nil { first = e }
         last = e
         let at = R.Instant(time: e.time, mono: e.mono)
-        switch e.type {
-        case "probe.result": probeResult(e, at: at)
-        case "run.started": started = e
-        case "run.ended": endedEvent = e
-        case "phase.started": phaseStarted(e.data["phase"]?.stringValue ?? "", at: at)
-        case "step.started": stepStarted(e, at: at)
-        case "step.ended": stepEnded(e, at: at)
-        case "guard.breached": guardBreached(e, at: at)
-        case "effect.seen", "effect.not-seen": effectJudged(e, at: at)
-        case "limit.exceeded":
+        switch e.eventType {
+        case .probeResult: probeResult(e, at: at)
+        case .runStarted: started = e
+        case .runEnded: endedEvent = e
+        case .phaseStarted: phaseStarted(e.data["phase"]?.stringValue ?? "", at: at)
+        case .stepStarted: stepStarted(e, at: at)
+        case .stepEnded: stepEnded(e, at: at)
+        case .guardBreached: guardBreached(e, at: at)
+        case .effectSeen, .effectNotSeen: effectJudged(e, at: at)
+        case .limitExceeded:
             let what = e.data["limit"]?.stringValue ?? "a limit was exceeded"
             deviations.append(R.DeviationRow(kind: "limit-exceeded", at: at, subject: "limits", message: what))
             item("limit-exceeded", "limits", "The run exceeded a limit and was aborted (\(what)); find out why before the next run.", at)
-        case "run.interrupted":
+        case .runInterrupted:
             interruptedBy = e.data["signal"]?.stringValue
             deviations.append(R.DeviationRow(kind: "interrupted", at: at, subject: "run", message: "interrupted by \(interruptedBy ?? "a signal")"))
-        case "undo.intent": undoIntent(e, at: at)
-        case "undo.started": undoStarted(e, at: at)
-        case "undo.done", "undo.failed": undoClosed(e, at: at)
-        case "rollbacks.skipped":
+        case .undoIntent: undoIntent(e, at: at)
+        case .undoStarted: undoStarted(e, at: at)
+        case .undoDone, .undoFailed: undoClosed(e, at: at)
+        case .rollbacksSkipped:
             rollbacksSkipped = e.data["reason"]?.stringValue ?? e.data["policy"]?.stringValue.map { "rollback policy \($0)" } ?? "skipped"
-        case "failback.verified":
+        case .failbackVerified:
             failback?.verified = e.data["ok"]?.boolValue
             failback?.verificationFailures = Self.strings(e.data["failures"])
             failback?.verifiedAt = at
@@ -96,7 +96,7 @@ struct RunReportBuilder: Sendable {
                 deviations.append(R.DeviationRow(kind: "failback", at: at, subject: "failback", message: "steady state not met after failback: \(why)"))
                 item("failback-unverified", "failback", "The steady state did not hold after failback (\(why)); confirm service on the original site.", at)
             }
-        case "recovery.checked":
+        case .recoveryChecked:
             let ok = e.data["recovered"]?.boolValue ?? false
             recoveryCheck = R.RecoveryCheckRow(at: at, recovered: ok, failures: Self.strings(e.data["failures"]))
             if !ok {
@@ -104,24 +104,24 @@ struct RunReportBuilder: Sendable {
                 deviations.append(R.DeviationRow(kind: "not-restored", at: at, subject: "steady state", message: "steady state not restored after rollback: \(why)"))
                 item("not-restored", "steady state", "The steady state was not restored after the rollbacks (\(why)); restore service by hand and confirm.", at)
             }
-        case "recover.started":
+        case .recoverStarted:
             phaseStarted("recover", at: at)
             recoverSessions.append(R.RecoverRow(start: at, end: nil, initiator: e.data["initiator"]?.stringValue ?? "",
                                                 pendingUndos: e.data["pending-undos"]?.intValue ?? 0, failures: nil))
-        case "recover.ended":
+        case .recoverEnded:
             if let i = recoverSessions.indices.last {
                 recoverSessions[i].end = at
                 recoverSessions[i].failures = e.data["failures"]?.intValue
             }
             closePhase(at: at)
-        case "drill.injected": injected = e
-        case "drill.detected": detected = e
-        case "drill.first-healthy": firstHealthy = e
-        case "drill.stable": stable = e
-        case "rto.measured": rtoEvent = e
-        case "rpo.measured": rpoEvent = e
-        case "heartbeat.started": heartbeatStarted = e
-        case "heartbeat.stopped": heartbeatStopped = e
+        case .drillInjected: injected = e
+        case .drillDetected: detected = e
+        case .drillFirstHealthy: firstHealthy = e
+        case .drillStable: stable = e
+        case .rtoMeasured: rtoEvent = e
+        case .rpoMeasured: rpoEvent = e
+        case .heartbeatStarted: heartbeatStarted = e
+        case .heartbeatStopped: heartbeatStopped = e
         default: break
         }
     }
@@ -228,7 +228,7 @@ struct RunReportBuilder: Sendable {
 
     private mutating func effectJudged(_ e: JournalEvent, at: R.Instant) {
         let name = e.step ?? e.data["probe"]?.stringValue ?? ""
-        let seen = e.type == "effect.seen"
+        let seen = e.is(.effectSeen)
         effects.append(R.EffectRow(probe: name, status: seen ? "seen" : "not seen", at: at,
                                    observed: e.data["observed"].flatMap { $0.isNull ? nil : $0 },
                                    message: e.data["message"]?.stringValue ?? ""))
@@ -258,7 +258,7 @@ struct RunReportBuilder: Sendable {
 
     private mutating func undoClosed(_ e: JournalEvent, at: R.Instant) {
         let id = e.data["id"]?.intValue ?? 0
-        let done = e.type == "undo.done"
+        let done = e.is(.undoDone)
         let how = e.data["how"]?.stringValue ?? e.data["error"]?.stringValue
         if let i = undoIndex[id] {
             undos[i].status = done ? "done" : "failed"

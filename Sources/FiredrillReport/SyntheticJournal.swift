@@ -50,17 +50,17 @@ public enum SyntheticJournal {
         var events = 0
         var probeEvents = 0
 
-        mutating func emit(_ mono: Double, _ type: String, step: String? = nil, _ data: JSONValue = [:]) async throws {
+        mutating func emit(_ mono: Double, _ type: JournalEventType, step: String? = nil, _ data: JSONValue = [:]) async throws {
             clock.set(mono)
-            _ = try await journal.append(type: type, step: step, data: data)
+            _ = try await journal.append(type: type.rawValue, step: step, data: data)
             events += 1
-            if type == "probe.result" { probeEvents += 1 }
+            if type == .probeResult { probeEvents += 1 }
         }
 
         mutating func step(_ start: Double, _ end: Double, _ name: String, phase: String, kind: String, summary: String,
                            output: JSONValue = [:]) async throws {
-            try await emit(start, "step.started", step: name, ["phase": .string(phase), "kind": .string(kind)])
-            try await emit(end, "step.ended", step: name, ["phase": .string(phase), "status": "ok", "seconds": .number(end - start),
+            try await emit(start, .stepStarted, step: name, ["phase": .string(phase), "kind": .string(kind)])
+            try await emit(end, .stepEnded, step: name, ["phase": .string(phase), "status": "ok", "seconds": .number(end - start),
                                                           "summary": .string(summary), "output": output])
         }
 
@@ -73,38 +73,38 @@ public enum SyntheticJournal {
                 "message": .string(passed ? "status 200" : "status 503, expected 200"),
             ]
             if !passed { data["expected"] = "200" }
-            try await emit(mono, "probe.result", step: name, .object(data))
+            try await emit(mono, .probeResult, step: name, .object(data))
         }
 
         mutating func run(probeEvents target: Int) async throws {
-            try await emit(0, "run.started", [
+            try await emit(0, .runStarted, [
                 "plan": "orders-db-failover", "title": "Monthly drill — lose the orders primary, promote the standby",
                 "kind": "Drill", "file": "plans/orders-db-failover.yaml", "sha256": .string(RunSession.sha256(SyntheticJournal.planText)),
                 "git-commit": .null, "environment": "staging", "initiator": "sre@drill-host", "participants": ["on-call SRE", "DBA"],
                 "vars": ["primary": "postgres://primary:5432/orders"], "rollbacks": "always",
                 "notes": ["Synthetic journal for the report benchmark"], "limits": ["duration": 7200, "max-targets": 1],
             ])
-            try await emit(0.01, "phase.started", ["phase": "baseline"])
+            try await emit(0.01, .phaseStarted, ["phase": "baseline"])
             try await probe(0.05, "orders-api", role: "steady-state-baseline", passed: true, latency: 0.041)
             try await probe(0.09, "payments-api", role: "steady-state-baseline", passed: true, latency: 0.033)
-            try await emit(1, "phase.started", ["phase": "heartbeat"])
-            try await emit(1.2, "heartbeat.started", ["table": "firedrill_heartbeat", "every": 0.2, "run-id": "synthetic"])
-            try await emit(60, "phase.started", ["phase": "disaster"])
-            try await emit(60.001, "drill.injected", ["wall": .number(Double(clock.wallOrigin) / 1e6 + 60.001)])
+            try await emit(1, .phaseStarted, ["phase": "heartbeat"])
+            try await emit(1.2, .heartbeatStarted, ["table": "firedrill_heartbeat", "every": 0.2, "run-id": "synthetic"])
+            try await emit(60, .phaseStarted, ["phase": "disaster"])
+            try await emit(60.001, .drillInjected, ["wall": .number(Double(clock.wallOrigin) / 1e6 + 60.001)])
 
             // Scheduled non-probe events, in time order.
-            var scheduled: [(Double, String, String?, JSONValue)] = [
-                (60.002, "step.started", "kill-primary", ["phase": "disaster", "kind": "process.kill"]),
-                (60.15, "step.ended", "kill-primary", ["phase": "disaster", "status": "ok", "seconds": 0.148, "summary": "killed 1 process (pid 4242) with KILL", "output": ["pids": [4242]]]),
-                (60.16, "phase.started", nil, ["phase": "recovery"]),
-                (60.17, "step.started", "promote-standby", ["phase": "recovery", "kind": "command"]),
-                (68.4, "step.ended", "promote-standby", ["phase": "recovery", "status": "ok", "seconds": 8.23, "summary": "exit 0", "output": ["exit-code": 0, "stdout": "server promoting"]]),
-                (68.5, "step.started", "scale-api", ["phase": "recovery", "kind": "kubernetes.scale"]),
-                (68.6, "undo.intent", "scale-api", ["id": 1, "key": "kubernetes.scale", "params": ["deployment": "api", "replicas": 3], "description": "scale deployment/api back to 3 replicas"]),
-                (75, "step.ended", "scale-api", ["phase": "recovery", "status": "ok", "seconds": 6.5, "summary": "scaled deployment/api from 3 to 6", "output": ["previous": 3, "replicas": 6]]),
-                (75.1, "step.started", "repoint-api", ["phase": "recovery", "kind": "kubernetes.rollout-restart"]),
-                (420, "step.ended", "repoint-api", ["phase": "recovery", "status": "ok", "seconds": 344.9, "summary": "deployment/api restarted", "output": [:]]),
-                (420.1, "recovery.runbook-done", nil, [:]),
+            var scheduled: [(Double, JournalEventType, String?, JSONValue)] = [
+                (60.002, .stepStarted, "kill-primary", ["phase": "disaster", "kind": "process.kill"]),
+                (60.15, .stepEnded, "kill-primary", ["phase": "disaster", "status": "ok", "seconds": 0.148, "summary": "killed 1 process (pid 4242) with KILL", "output": ["pids": [4242]]]),
+                (60.16, .phaseStarted, nil, ["phase": "recovery"]),
+                (60.17, .stepStarted, "promote-standby", ["phase": "recovery", "kind": "command"]),
+                (68.4, .stepEnded, "promote-standby", ["phase": "recovery", "status": "ok", "seconds": 8.23, "summary": "exit 0", "output": ["exit-code": 0, "stdout": "server promoting"]]),
+                (68.5, .stepStarted, "scale-api", ["phase": "recovery", "kind": "kubernetes.scale"]),
+                (68.6, .undoIntent, "scale-api", ["id": 1, "key": "kubernetes.scale", "params": ["deployment": "api", "replicas": 3], "description": "scale deployment/api back to 3 replicas"]),
+                (75, .stepEnded, "scale-api", ["phase": "recovery", "status": "ok", "seconds": 6.5, "summary": "scaled deployment/api from 3 to 6", "output": ["previous": 3, "replicas": 6]]),
+                (75.1, .stepStarted, "repoint-api", ["phase": "recovery", "kind": "kubernetes.rollout-restart"]),
+                (420, .stepEnded, "repoint-api", ["phase": "recovery", "status": "ok", "seconds": 344.9, "summary": "deployment/api restarted", "output": [:]]),
+                (420.1, .recoveryRunbookDone, nil, [:]),
             ]
             var next = 0
             let windowStart = 60.2, windowEnd = 3000.0
@@ -133,18 +133,18 @@ public enum SyntheticJournal {
                         streak = 0
                         if !detected {
                             detected = true
-                            try await emit(mono + 0.0001, "drill.detected", step: "orders-api", ["mono": .number(mono), "message": "status 503, expected 200"])
+                            try await emit(mono + 0.0001, .drillDetected, step: "orders-api", ["mono": .number(mono), "message": "status 503, expected 200"])
                         }
                     } else {
                         streak += 1
                         if streak == 1 { streakStart = mono }
                         if detected, !firstHealthy {
                             firstHealthy = true
-                            try await emit(mono + 0.0001, "drill.first-healthy", step: "orders-api", ["mono": .number(mono)])
+                            try await emit(mono + 0.0001, .drillFirstHealthy, step: "orders-api", ["mono": .number(mono)])
                         }
                         if streak >= 3, detected {
                             stable = streakStart
-                            try await emit(mono + 0.0001, "drill.stable", step: "orders-api", ["mono": .number(streakStart), "consecutive": 3, "outage-detected": true])
+                            try await emit(mono + 0.0001, .drillStable, step: "orders-api", ["mono": .number(streakStart), "consecutive": 3, "outage-detected": true])
                         }
                     }
                 }
@@ -159,36 +159,36 @@ public enum SyntheticJournal {
             let stableAt = stable ?? windowEnd
             let detectedAt = windowStart + 2 * stepSeconds
             var t = windowEnd + 0.5
-            try await emit(t, "rto.measured", [
+            try await emit(t, .rtoMeasured, [
                 "injected": .number(injected), "stable": .number(stableAt), "seconds": .number(stableAt - injected),
                 "detected": .number(detectedAt), "detection-seconds": .number(detectedAt - injected), "repair-seconds": .number(stableAt - detectedAt),
                 "definition": "RTO = stable − injected: from the first disaster step to the first of N consecutive passes of `recovered`",
                 "objective": 3600, "met": .bool(stableAt - injected <= 3600),
             ])
             t += 0.2
-            try await emit(t, "heartbeat.stopped", ["attempted": 14_700, "acknowledged": 14_690, "failed": 10, "newest-acknowledged-seq": 14_690, "newest-acknowledged-at": .number(Double(clock.wallOrigin) / 1e6 + 60)])
-            try await emit(t + 0.1, "phase.started", ["phase": "rpo"])
-            try await emit(t + 1.4, "rpo.measured", ["mode": "heartbeat", "seconds": 1.4, "summary": "7 acknowledged markers lost; newest surviving written 1.4s before the disaster",
+            try await emit(t, .heartbeatStopped, ["attempted": 14_700, "acknowledged": 14_690, "failed": 10, "newest-acknowledged-seq": 14_690, "newest-acknowledged-at": .number(Double(clock.wallOrigin) / 1e6 + 60)])
+            try await emit(t + 0.1, .phaseStarted, ["phase": "rpo"])
+            try await emit(t + 1.4, .rpoMeasured, ["mode": "heartbeat", "seconds": 1.4, "summary": "7 acknowledged markers lost; newest surviving written 1.4s before the disaster",
                                                      "detail": ["markers-lost": 7, "newest-acknowledged-seq": 300, "newest-surviving-seq": 293], "objective": 5, "met": true])
             t += 2
-            try await emit(t, "phase.started", ["phase": "verify"])
+            try await emit(t, .phaseStarted, ["phase": "verify"])
             try await probe(t + 0.3, "orders-count", role: "verify", passed: true, latency: nil)
             t += 1
-            try await emit(t, "phase.started", ["phase": "failback"])
+            try await emit(t, .phaseStarted, ["phase": "failback"])
             try await step(t + 0.1, t + 180, "failback-primary", phase: "failback", kind: "command", summary: "exit 0", output: ["exit-code": 0])
             t += 181
             try await probe(t, "orders-api", role: "steady-state-after-failback", passed: true, latency: 0.052)
-            try await emit(t + 0.1, "failback.verified", ["ok": true, "failures": []])
+            try await emit(t + 0.1, .failbackVerified, ["ok": true, "failures": []])
             t += 1
-            try await emit(t, "phase.started", ["phase": "rollbacks"])
-            try await emit(t + 0.1, "undo.started", step: "scale-api", ["id": 1, "description": "scale deployment/api back to 3 replicas"])
-            try await emit(t + 4, "undo.done", step: "scale-api", ["id": 1, "how": "scaled deployment/api to 3"])
+            try await emit(t, .phaseStarted, ["phase": "rollbacks"])
+            try await emit(t + 0.1, .undoStarted, step: "scale-api", ["id": 1, "description": "scale deployment/api back to 3 replicas"])
+            try await emit(t + 4, .undoDone, step: "scale-api", ["id": 1, "how": "scaled deployment/api to 3"])
             try await step(t + 4.1, t + 30, "restore-alerts", phase: "rollbacks", kind: "command", summary: "exit 0")
             t += 31
-            try await emit(t, "phase.started", ["phase": "recovered-after-rollback"])
+            try await emit(t, .phaseStarted, ["phase": "recovered-after-rollback"])
             try await probe(t + 0.2, "orders-api", role: "steady-state-after-rollback", passed: true, latency: 0.047)
-            try await emit(t + 0.3, "recovery.checked", ["recovered": true, "failures": []])
-            try await emit(t + 0.4, "run.ended", ["ending": "passed", "reason": "recovered within the objectives", "exit-code": 0,
+            try await emit(t + 0.3, .recoveryChecked, ["recovered": true, "failures": []])
+            try await emit(t + 0.4, .runEnded, ["ending": "passed", "reason": "recovered within the objectives", "exit-code": 0,
                                                   "rollback": "rolled back", "recovered-after-rollback": true])
         }
     }

@@ -87,7 +87,7 @@ struct NotifyingObserver: RunObserver {
 
     func observe(_ event: RunEvent) {
         inner?.observe(event)
-        guard case .journaled(let e) = event, e.type == "guard.breached" else { return }
+        guard case .journaled(let e) = event, e.is(.guardBreached) else { return }
         let detail = "guard \(e.step ?? "?")" + (e.data["message"]?.stringValue.map { ": \($0)" } ?? "")
         let (notifier, plan, runBy, control) = (notifier, plan, runBy, control)
         Task {

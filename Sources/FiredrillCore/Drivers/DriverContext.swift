@@ -36,6 +36,11 @@ public struct DriverContext: Sendable {
         self.progress = progress
     }
 
+    /// Journals an event of the vocabulary on the driver's behalf (`targetsResolved`, `floodOpened`).
+    public func record(_ type: JournalEventType, _ data: JSONValue) async {
+        await record(type.rawValue, data)
+    }
+
     /// Replaces every secret value in `text` with `***`.
     public func mask(_ text: String) -> String {
         var out = text

@@ -15,7 +15,7 @@ public actor Journal {
     /// Type of the event `open(existing:)` appends after cutting off a torn final line; its data holds
     /// `line` (the line number the fragment occupied), `bytes` (its length) and `text` (the fragment, up to
     /// 4 KiB, with invalid UTF-8 replaced).
-    public static let tornLineDiscardedType = "journal.torn-line-discarded"
+    public static let tornLineDiscardedType = JournalEventType.journalTornLineDiscarded.rawValue
 
     public nonisolated let fileURL: URL
     /// What `open(existing:)` found before continuing the journal; nil for a journal made by `create`.

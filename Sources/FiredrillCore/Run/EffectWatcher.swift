@@ -45,7 +45,7 @@ public actor EffectWatcher {
             guard !seen.contains(spec.name) else { continue }
             unseen.append(spec.name)
             let last = latest[spec.name]
-            await recorder.note("effect.not-seen", step: spec.name, [
+            await recorder.note(.effectNotSeen, step: spec.name, [
                 "probe": .string(spec.name), "passes-needed": .number(Double(spec.consecutive)),
                 "message": .string("never saw the fault: the fault may not have hit anything" + (last.map { "; last: \($0.message)" } ?? "")),
                 "observed": last?.observed ?? .null, "expected": (last?.expected).map { .string($0) } ?? .null,
@@ -55,14 +55,14 @@ public actor EffectWatcher {
     }
 
     private func judge(_ spec: ProbeSpec, _ result: ProbeResult) async {
-        await recorder.note("probe.result", step: spec.name, result.json(role: "effect"))
+        await recorder.note(.probeResult, step: spec.name, result.json(role: "effect"))
         latest[spec.name] = result
         guard !seen.contains(spec.name) else { return }
         let streak = result.passed ? streaks[spec.name, default: 0] + 1 : 0
         streaks[spec.name] = streak
         guard streak >= spec.consecutive else { return }
         seen.insert(spec.name)
-        await recorder.note("effect.seen", step: spec.name, [
+        await recorder.note(.effectSeen, step: spec.name, [
             "probe": .string(spec.name), "observed": result.observed ?? .null, "message": .string(result.message),
             "expected": result.expected.map { .string($0) } ?? .null,
         ])

@@ -29,7 +29,7 @@ public struct GuardWatcher: Sendable {
             try Task.checkCancellation()
             let result = await probes.once(spec, role: "guard")
             try Task.checkCancellation()
-            try await recorder.record("probe.result", step: spec.name, result.json(role: "guard"))
+            try await recorder.record(.probeResult, step: spec.name, result.json(role: "guard"))
             if result.passed {
                 failures = 0
             } else {

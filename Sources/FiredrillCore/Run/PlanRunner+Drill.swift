@@ -15,14 +15,14 @@ extension PlanRunner {
         var heartbeat: (any HeartbeatSession)?
         var heartbeatLead: (started: ContinuousClock.Instant, lead: Duration)?
         if let hb = plan.heartbeat {
-            try await recorder.record("phase.started", ["phase": "heartbeat"])
+            try await recorder.record(.phaseStarted, ["phase": "heartbeat"])
             guard let driver = drivers.heartbeat("postgres") else { throw RunError("this build has no postgres heartbeat") }
             let context = stepRunner.makeContext("heartbeat", timeout: .seconds(10), secrets: resolver.secretValues)
             let lead = hb.effectiveLead(objective: plan.objectives?.rpo)
             heartbeat = try await driver.start(dsn: resolver.substitute(hb.dsn, maskSecrets: false), table: hb.table,
                                                every: hb.every, runID: runID, context: context)
             heartbeatLead = (ContinuousClock.now, lead)
-            try await recorder.record("heartbeat.started", [
+            try await recorder.record(.heartbeatStarted, [
                 "table": .string(hb.table), "every": .number(hb.every.seconds), "run-id": .string(runID),
                 "lead": .number(lead.seconds), "lead-source": .string(hb.lead == nil ? "2 × objectives.rpo" : "heartbeat.lead"),
             ])
@@ -34,7 +34,7 @@ extension PlanRunner {
         let outcome: RecoveryOutcome
         var rpoBefore: JSONValue?
         do {
-            try await recorder.record("phase.started", ["phase": "baseline"])
+            try await recorder.record(.phaseStarted, ["phase": "baseline"])
             let baseline = try await steadyState(label: "baseline")
             if !baseline.isEmpty {
                 if let stats = await stopHeartbeat() { try await recordHeartbeatStopped(stats) }
@@ -45,7 +45,7 @@ extension PlanRunner {
             if let (started, lead) = heartbeatLead {
                 let remaining = started + lead - ContinuousClock.now
                 if remaining > .zero {
-                    try await recorder.record("phase.started", ["phase": "heartbeat-lead", "seconds": .number(remaining.seconds)])
+                    try await recorder.record(.phaseStarted, ["phase": "heartbeat-lead", "seconds": .number(remaining.seconds)])
                     recorder.progress(step: "heartbeat", "writing markers for \(DurationSyntax.format(lead)) before the disaster")
                     try await Task.sleep(for: remaining)
                 }
@@ -67,17 +67,17 @@ extension PlanRunner {
         let stats = await stopHeartbeat()
         if let stats { try await recordHeartbeatStopped(stats) }
         if let rpo = plan.rpo {
-            try await recorder.record("phase.started", ["phase": "rpo"])
+            try await recorder.record(.phaseStarted, ["phase": "rpo"])
             try await judgeRPO(rpo, disasterAt: await injectedBox.wall ?? 0, stats: stats, before: rpoBefore, runID: runID,
                                missed: &missed, inconclusive: &inconclusive)
         }
 
         if !plan.verify.isEmpty {
-            try await recorder.record("phase.started", ["phase": "verify"])
+            try await recorder.record(.phaseStarted, ["phase": "verify"])
             let verifier = await currentProbeRunner()
             for spec in plan.verify {
                 let result = try await verifier.run(spec, role: "verify") { r in
-                    await recorder.note("probe.result", step: spec.name, r.json(role: "verify"))
+                    await recorder.note(.probeResult, step: spec.name, r.json(role: "verify"))
                 }
                 if !result.passed { missed.append("verify \(spec.name): \(result.message)") }
             }
@@ -119,9 +119,9 @@ extension PlanRunner {
         let watcher = RecoveryWatcher(probes: await currentProbeRunner(), recorder: recorder, runbookDone: flag)
         let instants = try await withDrillGuards { () async throws -> RecoveryWatcher.Instants? in
             await control.markInjecting()
-            try await recorder.record("phase.started", ["phase": "disaster"])
+            try await recorder.record(.phaseStarted, ["phase": "disaster"])
             let wall = Date().timeIntervalSince1970
-            let injected = try await recorder.record("drill.injected", ["wall": .number(wall)])
+            let injected = try await recorder.record(.drillInjected, ["wall": .number(wall)])
             // The disaster time the RPO is measured from is the event's own time, the instant a reader of the
             // journal sees: not a second clock reading taken after the fsync.
             await injectedBox.set(injected.mono, wall: JournalClock.microseconds(rfc3339: injected.time).map { Double($0) / 1e6 } ?? wall)
@@ -129,10 +129,10 @@ extension PlanRunner {
                 group.addTask { .watched(try await Self.within(deadline) { try await watcher.watch(watchSpec) }) }
                 group.addTask {
                     try await stepRunner.run(plan.disaster, phase: "disaster")
-                    try await recorder.record("phase.started", ["phase": "recovery"])
+                    try await recorder.record(.phaseStarted, ["phase": "recovery"])
                     try await stepRunner.run(plan.recovery, phase: "recovery")
                     await flag.set()
-                    try await recorder.record("recovery.runbook-done")
+                    try await recorder.record(.recoveryRunbookDone)
                     return .runbookDone
                 }
                 var instants: RecoveryWatcher.Instants?
@@ -143,7 +143,7 @@ extension PlanRunner {
             }
         }
         let cancelled = await recorder.events.filter {
-            $0.type == "step.ended" && $0.data["status"] == "cancelled" && ["disaster", "recovery"].contains($0.data["phase"]?.stringValue ?? "")
+            $0.is(.stepEnded) && $0.data["status"] == "cancelled" && ["disaster", "recovery"].contains($0.data["phase"]?.stringValue ?? "")
         }.compactMap(\.step)
         return RecoveryOutcome(instants: instants, deadline: deadline, cancelledSteps: cancelled)
     }
@@ -166,7 +166,7 @@ extension PlanRunner {
     func judgeRTO(_ outcome: RecoveryOutcome, injectedMono: Double, missed: inout [String], inconclusive: inout [String]) async throws {
         let objective = plan.objectives?.rto
         guard let instants = outcome.instants, let stable = instants.stable else {
-            try await recorder.record("rto.measured", [
+            try await recorder.record(.rtoMeasured, [
                 "seconds": .null, "met": false, "verdict": .string(ObjectiveVerdict.notMet.rawValue),
                 "objective": objective.map { .number($0.seconds) } ?? .null,
                 "reason": .string("not recovered within \(DurationSyntax.format(outcome.deadline))"),
@@ -176,7 +176,7 @@ extension PlanRunner {
         }
         if instants.detected == nil, plan.expectOutage {
             let why = "the `recovered` probe never observed an outage, so the RTO cannot be judged (set `expect-outage: false` if a failover without one is the point)"
-            try await recorder.record("rto.measured", [
+            try await recorder.record(.rtoMeasured, [
                 "seconds": .null, "met": .null, "verdict": .string(ObjectiveVerdict.inconclusive.rawValue),
                 "objective": objective.map { .number($0.seconds) } ?? .null, "injected": .number(injectedMono),
                 "stable": .number(stable), "outage-detected": false, "reason": .string(why),
@@ -200,7 +200,7 @@ extension PlanRunner {
             data["verdict"] = .string((met ? ObjectiveVerdict.met : .notMet).rawValue)
             if !met { missed.append("RTO \(Self.seconds(rto)) exceeds the objective \(DurationSyntax.format(objective))") }
         }
-        try await recorder.record("rto.measured", .object(data))
+        try await recorder.record(.rtoMeasured, .object(data))
     }
 
     /// What `rpo.query` needs from just before the disaster, journaled as `rpo.before`; a failure is journaled and
@@ -210,12 +210,12 @@ extension PlanRunner {
         let context = stepRunner.makeContext("rpo", timeout: .seconds(30), secrets: resolver.secretValues)
         do {
             let before = try await meter.before(resolvedRPO(rpo), context: context)
-            if let before { try await recorder.record("rpo.before", ["before": before]) }
+            if let before { try await recorder.record(.rpoBefore, ["before": before]) }
             return before
         } catch let error as CancellationError {
             throw error
         } catch {
-            try await recorder.record("rpo.before", ["error": .string(String(describing: error))])
+            try await recorder.record(.rpoBefore, ["error": .string(String(describing: error))])
             return nil
         }
     }
@@ -245,11 +245,11 @@ extension PlanRunner {
                 case .inconclusive: inconclusive.append("RPO inconclusive (\(figure)): \(m.summary)")
                 }
             }
-            try await recorder.record("rpo.measured", .object(data))
+            try await recorder.record(.rpoMeasured, .object(data))
         } catch let error as CancellationError {
             throw error
         } catch {
-            try await recorder.record("rpo.measured", [
+            try await recorder.record(.rpoMeasured, [
                 "seconds": .null, "met": false, "verdict": .string(ObjectiveVerdict.notMet.rawValue), "error": .string(String(describing: error)),
             ])
             missed.append("RPO could not be measured: \(error)")
@@ -257,7 +257,7 @@ extension PlanRunner {
     }
 
     func recordHeartbeatStopped(_ stats: HeartbeatStats) async throws {
-        try await recorder.record("heartbeat.stopped", [
+        try await recorder.record(.heartbeatStopped, [
             "attempted": .number(Double(stats.attempted)), "acknowledged": .number(Double(stats.acknowledged)),
             "failed": .number(Double(stats.failed)), "newest-acknowledged-seq": stats.newestAcknowledgedSeq.map { .number(Double($0)) } ?? .null,
             "newest-acknowledged-at": stats.newestAcknowledgedAt.map { .number($0) } ?? .null,
@@ -289,7 +289,7 @@ extension PlanRunner {
     /// continue`) stops it: the steps after it are journaled as skipped. Going on could do harm; after a failed
     /// `pg_rewind`, "start the old primary" would start it as a second primary.
     func runFailback() async -> Int {
-        await recorder.note("phase.started", ["phase": "failback"])
+        await recorder.note(.phaseStarted, ["phase": "failback"])
         var failed = 0
         for (index, step) in plan.failback.enumerated() {
             await control.started(step.name)
@@ -304,7 +304,7 @@ extension PlanRunner {
             failed += 1
             let skipped = plan.failback.dropFirst(index + 1).map(\.name)
             if !skipped.isEmpty {
-                await recorder.note("failback.stopped", step: step.name, [
+                await recorder.note(.failbackStopped, step: step.name, [
                     "skipped": .array(skipped.map { .string($0) }),
                     "reason": .string("\(step.name) failed; finish the failback by hand from here"),
                 ])
@@ -313,7 +313,7 @@ extension PlanRunner {
         }
         if !plan.steadyState.isEmpty {
             let failures = (try? await steadyState(label: "after-failback")) ?? ["check did not complete"]
-            await recorder.note("failback.verified", ["ok": .bool(failures.isEmpty), "failures": .array(failures.map { .string($0) })])
+            await recorder.note(.failbackVerified, ["ok": .bool(failures.isEmpty), "failures": .array(failures.map { .string($0) })])
             if !failures.isEmpty { failed += 1 }
         }
         return failed

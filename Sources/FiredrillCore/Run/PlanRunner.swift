@@ -58,13 +58,13 @@ public struct PlanRunner: Sendable {
                 }
             }
         } catch let breach as GuardBreach {
-            await recorder.note("guard.breached", step: breach.guardName, [
+            await recorder.note(.guardBreached, step: breach.guardName, [
                 "message": .string(breach.message), "observed": breach.observed ?? .null,
                 "expected": breach.expected.map { .string($0) } ?? .null, "failures": .number(Double(breach.failures)),
             ])
             return MainOutcome(ending: .aborted, reason: breach.description, injected: await control.injected)
         } catch let limit as LimitExceeded {
-            await recorder.note("limit.exceeded", ["limit": .string(limit.description)])
+            await recorder.note(.limitExceeded, ["limit": .string(limit.description)])
             return MainOutcome(ending: .aborted, reason: limit.description, injected: await control.injected)
         } catch let failure as StepFailure {
             return MainOutcome(ending: .failed, reason: failure.description, injected: await control.injected)
@@ -99,7 +99,7 @@ public struct PlanRunner: Sendable {
         if let signal = await control.interruptedBy, outcome.ending != .aborted || outcome.reason == "cancelled" {
             outcome.ending = .interrupted
             outcome.reason = "interrupted by \(signal)"
-            await recorder.note("run.interrupted", ["signal": .string(signal)])
+            await recorder.note(.runInterrupted, ["signal": .string(signal)])
         }
 
         await control.enter(.rollbacks)
@@ -111,7 +111,7 @@ public struct PlanRunner: Sendable {
             do {
                 return try await withLimit(rollbackLimit, name: "rollbacks") { await runRollbacks(after: ended) }
             } catch {
-                await recorder.note("limit.exceeded", ["limit": .string(LimitExceeded(limit: rollbackLimit, name: "rollbacks").description),
+                await recorder.note(.limitExceeded, ["limit": .string(LimitExceeded(limit: rollbackLimit, name: "rollbacks").description),
                                                        "phase": "rollbacks"])
                 StandardStreams.err("firedrill: limits.rollbacks of \(DurationSyntax.format(rollbackLimit)) exceeded: what is still owed stays owed; run `firedrill recover \(options.runDirectory)`\n")
                 return (.pending, nil)
@@ -120,7 +120,7 @@ public struct PlanRunner: Sendable {
         let (rollback, recovered) = await rollbackTask.value
         await control.enter(.finished)
 
-        await recorder.note("run.ended", [
+        await recorder.note(.runEnded, [
             "ending": .string(outcome.ending.rawValue), "reason": .string(outcome.reason),
             "exit-code": .number(Double(outcome.ending.exitCode)), "rollback": .string(rollback.rawValue),
             "precedence": .array(RunEnding.precedence.map { .string($0.rawValue) }),
@@ -133,18 +133,18 @@ public struct PlanRunner: Sendable {
     }
 
     func experimentMain() async throws -> MainOutcome {
-        try await recorder.record("phase.started", ["phase": "steady-state-before"])
+        try await recorder.record(.phaseStarted, ["phase": "steady-state-before"])
         let before = try await steadyState(label: "before")
         if !before.isEmpty {
             return MainOutcome(ending: .notStarted, reason: "not started: steady state not met (\(before.joined(separator: "; ")))", injected: false)
         }
         await control.markInjecting()
-        try await recorder.record("phase.started", ["phase": "method"])
+        try await recorder.record(.phaseStarted, ["phase": "method"])
         let effects = EffectWatcher(probes: await currentProbeRunner(), recorder: recorder)
         try await runUnderGuards(effects: effects) { try await stepRunner.run(plan.method, phase: "method") }
         // Judged only when the method ran to its end: an aborted or failed run ends so whatever the checks saw.
         let unseen = await effects.finish(plan.effect)
-        try await recorder.record("phase.started", ["phase": "steady-state-after"])
+        try await recorder.record(.phaseStarted, ["phase": "steady-state-after"])
         let after = try await steadyState(label: "after")
         if !after.isEmpty {
             return MainOutcome(ending: .deviated, reason: "steady state not met after the method: \(after.joined(separator: "; "))", injected: true)
@@ -184,7 +184,7 @@ public struct PlanRunner: Sendable {
         var failures: [String] = []
         for spec in plan.steadyState {
             let result = try await currentProbeRunner().run(spec) { r in
-                await recorder.note("probe.result", step: spec.name, r.json(role: "steady-state-\(label)"))
+                await recorder.note(.probeResult, step: spec.name, r.json(role: "steady-state-\(label)"))
             }
             if !result.passed { failures.append("\(spec.name): \(result.message)") }
             // The baseline's observations are readable later as ${steps.NAME.FIELD} (e.g. a row count to verify).
@@ -238,11 +238,11 @@ public struct PlanRunner: Sendable {
         case .never: wanted = false
         }
         if !wanted {
-            await recorder.note("rollbacks.skipped", ["policy": .string(policy.rawValue), "pending-undos": .number(Double(pending.count))])
+            await recorder.note(.rollbacksSkipped, ["policy": .string(policy.rawValue), "pending-undos": .number(Double(pending.count))])
             return (pending.isEmpty ? .skipped : .pending, nil)
         }
         if !outcome.injected, pending.isEmpty {
-            await recorder.note("rollbacks.skipped", ["reason": "nothing was injected"])
+            await recorder.note(.rollbacksSkipped, ["reason": "nothing was injected"])
             return (.nothingToRollBack, nil)
         }
         var failed = 0
@@ -251,7 +251,7 @@ public struct PlanRunner: Sendable {
             work += plan.failback.count
             failed += await runFailback()
         }
-        await recorder.note("phase.started", ["phase": "rollbacks"])
+        await recorder.note(.phaseStarted, ["phase": "rollbacks"])
         failed += await UndoExecutor(drivers: drivers, recorder: recorder, control: control).undo(pending, ledger: ledger)
         let runner = stepRunner
         for step in plan.rollbacks {
@@ -265,10 +265,10 @@ public struct PlanRunner: Sendable {
         }
         var recovered: Bool?
         if !plan.steadyState.isEmpty {
-            await recorder.note("phase.started", ["phase": "recovered-after-rollback"])
+            await recorder.note(.phaseStarted, ["phase": "recovered-after-rollback"])
             let failures = (try? await steadyState(label: "after-rollback")) ?? ["check did not complete"]
             recovered = failures.isEmpty
-            await recorder.note("recovery.checked", ["recovered": .bool(failures.isEmpty), "failures": .array(failures.map { .string($0) })])
+            await recorder.note(.recoveryChecked, ["recovered": .bool(failures.isEmpty), "failures": .array(failures.map { .string($0) })])
         }
         // "rolled back" only when something was: a plan without rollbacks whose faults undid themselves says so.
         return (failed > 0 ? .rollbackFailed : work == 0 ? .nothingToRollBack : .rolledBack, recovered)

@@ -101,7 +101,7 @@ public struct RecoverSession: Sendable {
             return Owed(undos: pending, rollbacks: [], tornTailBytes: torn, plan: nil, rollbacksUnknown: injected ? why : nil)
         }
         let finishedRollbacks = Set(contents.events.filter {
-            $0.type == "step.ended" && $0.data["phase"]?.stringValue == "rollbacks" && $0.data["status"]?.stringValue == "ok"
+            $0.is(.stepEnded) && $0.data["phase"]?.stringValue == "rollbacks" && $0.data["status"]?.stringValue == "ok"
         }.compactMap(\.step))
         let rollbacksOwed = injected ? plan.rollbacks.filter { !finishedRollbacks.contains($0.name) } : []
         return Owed(undos: pending, rollbacks: rollbacksOwed, tornTailBytes: torn, plan: plan, rollbacksUnknown: nil)
@@ -136,7 +136,7 @@ public struct RecoverSession: Sendable {
         let pending = owed.undos
         let resolver = plan.map { (try? Resolver.forPlan($0, readSecrets: true)) ?? Resolver.forPlanWithoutSecrets($0) } ?? Resolver()
         let recorder = RunRecorder(journal: journal, observer: observer, secrets: resolver.secretValues)
-        try await recorder.record("recover.started", [
+        try await recorder.record(.recoverStarted, [
             "initiator": .string(RunSession.initiator()), "pending-undos": .number(Double(pending.count)),
             "pending-rollbacks": .array(owed.rollbacks.map { .string($0.name) }),
             "repaired-torn-tail": owed.tornTailBytes.map { .number(Double($0)) } ?? .null,
@@ -149,7 +149,7 @@ public struct RecoverSession: Sendable {
         let runner = StepRunner(drivers: drivers, resolver: resolver, results: StepResults(), recorder: recorder, ledger: ledger,
                                 maxTargets: limits.maxTargets, runLimit: limits.duration)
         failures += try await runner.run(owed.rollbacks, phase: "rollbacks", keepGoing: true).count
-        await recorder.note("recover.ended", ["failures": .number(Double(failures))])
+        await recorder.note(.recoverEnded, ["failures": .number(Double(failures))])
         return Outcome(undone: pending.count, rollbacksRun: owed.rollbacks.count, failures: failures, nothingToDo: false,
                        repairedTornTail: owed.tornTailBytes != nil, rollbacksUnknown: owed.rollbacksUnknown)
     }

@@ -45,27 +45,27 @@ public struct RecoveryWatcher: Sendable {
         while true {
             try Task.checkCancellation()
             let result = await probes.once(spec, role: "recovered")
-            let event = try await recorder.record("probe.result", step: spec.name, result.json(role: "recovered"))
+            let event = try await recorder.record(.probeResult, step: spec.name, result.json(role: "recovered"))
             if result.passed {
                 streak += 1
                 if streak == 1 { streakStart = event.mono }
                 if instants.detected != nil, instants.firstHealthy == nil {
                     instants.firstHealthy = event.mono
-                    try await recorder.record("drill.first-healthy", step: spec.name, ["mono": .number(event.mono)])
+                    try await recorder.record(.drillFirstHealthy, step: spec.name, ["mono": .number(event.mono)])
                 }
             } else {
                 streak = 0
                 streakStart = nil
                 if instants.detected == nil {
                     instants.detected = event.mono
-                    try await recorder.record("drill.detected", step: spec.name, ["mono": .number(event.mono), "message": .string(result.message)])
+                    try await recorder.record(.drillDetected, step: spec.name, ["mono": .number(event.mono), "message": .string(result.message)])
                 }
             }
             let runbookFinished = await runbookDone.isSet
             if streak >= spec.consecutive, instants.detected != nil || runbookFinished {
                 instants.stable = streakStart
                 if instants.firstHealthy == nil { instants.firstHealthy = streakStart }
-                try await recorder.record("drill.stable", step: spec.name, [
+                try await recorder.record(.drillStable, step: spec.name, [
                     "mono": .number(streakStart ?? event.mono), "consecutive": .number(Double(spec.consecutive)),
                     "outage-detected": .bool(instants.detected != nil),
                 ])

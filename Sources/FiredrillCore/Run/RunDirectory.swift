@@ -58,15 +58,15 @@ public enum RunDirectory {
         var order: [Int] = []
         for event in events {
             guard let id = event.data["id"]?.doubleValue.map(Int.init) else { continue }
-            switch event.type {
-            case "undo.intent":
+            switch event.eventType {
+            case .undoIntent:
                 guard event.data["restoration"]?.boolValue != true else { continue }
                 let action = UndoAction(key: event.data["key"]?.stringValue ?? "", params: event.data["params"] ?? .null,
                                         description: event.data["description"]?.stringValue ?? "",
                                         cleanup: event.data["cleanup"]?.boolValue ?? false)
                 open[id] = UndoLedger.Entry(token: UndoToken(id: id), step: event.step ?? "", action: action, done: false)
                 order.append(id)
-            case "undo.done":
+            case .undoDone:
                 open[id] = nil
             default:
                 break
@@ -78,8 +78,8 @@ public enum RunDirectory {
     /// Whether the run reached a phase that injects anything (or journaled an undo): a run that did not owes nothing.
     public static func injected(in events: [JournalEvent]) -> Bool {
         events.contains {
-            $0.type == "undo.intent"
-                || ($0.type == "phase.started" && ["method", "disaster"].contains($0.data["phase"]?.stringValue ?? ""))
+            $0.is(.undoIntent)
+                || ($0.is(.phaseStarted) && ["method", "disaster"].contains($0.data["phase"]?.stringValue ?? ""))
         }
     }
 
@@ -116,7 +116,7 @@ public enum RunDirectory {
                 continue
             }
             let pending = pendingUndos(in: contents.events)
-            let ended = contents.events.contains { $0.type == "run.ended" || $0.type == "recover.ended" }
+            let ended = contents.events.contains { $0.is(.runEnded) || $0.is(.recoverEnded) }
             if live != .free || !pending.isEmpty || (!ended && injected(in: contents.events)) {
                 found.append(EarlierRun(directory: dir, live: live, pending: pending, ended: ended))
             }

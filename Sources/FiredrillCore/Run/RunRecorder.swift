@@ -19,7 +19,21 @@ public actor RunRecorder {
 
     /// Journals one event (secrets masked) and returns it once it is on disk.
     @discardableResult
-    public func record(_ type: String, step: String? = nil, _ data: JSONValue = .object([:])) async throws -> JournalEvent {
+    public func record(_ type: JournalEventType, step: String? = nil, _ data: JSONValue = .object([:])) async throws -> JournalEvent {
+        try await record(type: type.rawValue, step: step, data)
+    }
+
+    /// Like `note`, for an event a driver names through `DriverContext.record`.
+    func note(driverEvent type: String, step: String?, _ data: JSONValue) async {
+        do {
+            try await record(type: type, step: step, data)
+        } catch {
+            StandardStreams.err("firedrill: journal write failed for \(type): \(error)\n")
+        }
+    }
+
+    @discardableResult
+    private func record(type: String, step: String?, _ data: JSONValue) async throws -> JournalEvent {
         let event: JournalEvent
         do {
             event = try await journal.append(type: type, step: step, data: mask(data))
@@ -37,12 +51,8 @@ public actor RunRecorder {
 
     /// Like `record`, but a journal failure is reported on stderr instead of thrown: used on paths that must go on
     /// (rollbacks), where losing an event is better than leaving a fault in place.
-    public func note(_ type: String, step: String? = nil, _ data: JSONValue = .object([:])) async {
-        do {
-            try await record(type, step: step, data)
-        } catch {
-            StandardStreams.err("firedrill: journal write failed for \(type): \(error)\n")
-        }
+    public func note(_ type: JournalEventType, step: String? = nil, _ data: JSONValue = .object([:])) async {
+        await note(driverEvent: type.rawValue, step: step, data)
     }
 
     public nonisolated func progress(step: String, _ message: String) {

@@ -76,9 +76,9 @@ public struct RunSession: Sendable {
             "limits": ["duration": .number(plan.limits.duration.seconds), "max-targets": .number(Double(plan.limits.maxTargets))],
         ]
         for (key, value) in plan.gate?.journalFields ?? [:] { started[key] = value }
-        try await recorder.record("run.started", .object(started))
+        try await recorder.record(.runStarted, .object(started))
         for check in plan.gate?.bindingChecks ?? [] {
-            try await recorder.record("environment.checked", check.json)
+            try await recorder.record(.environmentChecked, check.json)
         }
         let runner = PlanRunner(plan: plan, drivers: drivers, resolver: resolver, options: options, recorder: recorder, control: control)
         var summary = try await runner.run()

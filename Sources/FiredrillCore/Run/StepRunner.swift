@@ -66,9 +66,9 @@ public struct StepRunner: Sendable {
         if restoring {
             // A restoration runs even when its record cannot be written: better an unrecorded rollback than a
             // fault left in place.
-            await recorder.note("step.started", step: step.name, .object(started))
+            await recorder.note(.stepStarted, step: step.name, .object(started))
         } else {
-            try await recorder.record("step.started", step: step.name, .object(started))
+            try await recorder.record(.stepStarted, step: step.name, .object(started))
         }
         do {
             let outcome = try await execute(step, resolver: resolver, restoring: restoring)
@@ -78,14 +78,14 @@ public struct StepRunner: Sendable {
                 "summary": .string(outcome.summary), "output": outcome.output,
             ]
             if restoring {
-                await recorder.note("step.ended", step: step.name, ended)
+                await recorder.note(.stepEnded, step: step.name, ended)
             } else {
-                try await recorder.record("step.ended", step: step.name, ended)
+                try await recorder.record(.stepEnded, step: step.name, ended)
             }
         } catch {
             let cancelled = error is CancellationError || Task.isCancelled
             let message = cancelled ? "cancelled" : String(describing: error)
-            await recorder.note("step.ended", step: step.name, [
+            await recorder.note(.stepEnded, step: step.name, [
                 "phase": .string(phase), "status": .string(cancelled ? "cancelled" : "failed"),
                 "seconds": .number((clock.now - start).seconds), "error": .string(message),
             ])
@@ -132,7 +132,7 @@ public struct StepRunner: Sendable {
             name: name, timeout: timeout, maxTargets: maxTargets, secrets: secrets,
             willApply: { action in try await ledger.willApply(action, step: name, restoration: restoring) },
             didUndo: { token, how in try await ledger.didUndo(token, how: how) },
-            record: { type, data in await recorder.note(type, step: name, data) },
+            record: { type, data in await recorder.note(driverEvent: type, step: name, data) },
             progress: { line in recorder.progress(step: name, line) }
         )
     }

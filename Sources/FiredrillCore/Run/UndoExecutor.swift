@@ -16,7 +16,7 @@ public struct UndoExecutor: Sendable {
         for entry in entries {
             let label = "undo #\(entry.token.id) \(entry.action.key)"
             await control?.started(label)
-            await recorder.note("undo.started", step: entry.step, ["id": .number(Double(entry.token.id)), "description": .string(entry.action.description)])
+            await recorder.note(.undoStarted, step: entry.step, ["id": .number(Double(entry.token.id)), "description": .string(entry.action.description)])
             do {
                 guard let driver = drivers.undo(entry.action.key) else {
                     throw DriverError(entry.action.key, "no undo driver for `\(entry.action.key)` in this build")
@@ -27,10 +27,10 @@ public struct UndoExecutor: Sendable {
                     try await driver.undo(entry.action.params, context: context)
                 }
                 await ledger.markDone(entry.token)
-                await recorder.note("undo.done", step: entry.step, ["id": .number(Double(entry.token.id)), "how": .string(how)])
+                await recorder.note(.undoDone, step: entry.step, ["id": .number(Double(entry.token.id)), "how": .string(how)])
             } catch {
                 failed += 1
-                await recorder.note("undo.failed", step: entry.step, ["id": .number(Double(entry.token.id)), "error": .string(String(describing: error))])
+                await recorder.note(.undoFailed, step: entry.step, ["id": .number(Double(entry.token.id)), "error": .string(String(describing: error))])
             }
             await control?.finished(label)
         }

@@ -36,12 +36,12 @@ public actor UndoLedger {
         if action.cleanup { data["cleanup"] = true }
         if restoration {
             // A restoration goes ahead even when its record cannot be written.
-            await recorder.note("undo.intent", step: step, .object(data))
+            await recorder.note(.undoIntent, step: step, .object(data))
         } else {
             if let failure = await recorder.writeFailure {
                 throw RunError("not applied: nothing is injected once the journal could not be written (\(failure))")
             }
-            try await recorder.record("undo.intent", step: step, .object(data))
+            try await recorder.record(.undoIntent, step: step, .object(data))
         }
         entries.append(Entry(token: token, step: step, action: action, done: restores))
         return token
@@ -50,7 +50,7 @@ public actor UndoLedger {
     public func didUndo(_ token: UndoToken, how: String) async throws {
         guard let index = entries.firstIndex(where: { $0.token == token }), !entries[index].done else { return }
         entries[index].done = true
-        try await recorder.record("undo.done", step: entries[index].step, ["id": .number(Double(token.id)), "how": .string(how)])
+        try await recorder.record(.undoDone, step: entries[index].step, ["id": .number(Double(token.id)), "how": .string(how)])
     }
 
     public func adopt(_ entry: Entry) {

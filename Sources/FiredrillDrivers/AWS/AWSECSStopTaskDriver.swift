@@ -26,7 +26,7 @@ public struct AWSECSStopTaskDriver: StepDriver {
         let tasks = try await Self.candidates(p, aws: aws, withAges: selection.mode == .oldest || selection.mode == .newest, context: context)
         let what = "running tasks in \(cluster)" + (p.optionalString("service").map { " of service \($0)" } ?? "")
         let picked = try selection.pick(tasks, age: \.started, maxTargets: context.maxTargets, driver: Self.key, what: what)
-        await context.record("targets.resolved", [
+        await context.record(.targetsResolved, [
             "cluster": .string(cluster), "service": p.optionalString("service").map { .string($0) } ?? .null,
             "matched": .number(Double(tasks.count)), "picked": .array(picked.map { .string($0.arn) }),
         ])

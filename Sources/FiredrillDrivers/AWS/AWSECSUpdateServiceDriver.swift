@@ -35,7 +35,7 @@ public struct AWSECSUpdateServiceDriver: StepDriver {
         if usePrevious {
             taskDefinition = try await Self.previousRevision(of: before.taskDefinition, p: p, aws: aws, context: context)
         }
-        await context.record("targets.resolved", [
+        await context.record(.targetsResolved, [
             "cluster": .string(cluster), "service": .string(service),
             "desired-count": .number(Double(before.desiredCount)), "task-definition": .string(before.taskDefinition),
         ])

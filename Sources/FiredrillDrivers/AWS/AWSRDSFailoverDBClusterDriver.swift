@@ -17,7 +17,7 @@ public struct AWSRDSFailoverDBClusterDriver: StepDriver {
         let cluster = try p.string("cluster")
         let before = try await aws.call("rds", "describe-db-clusters", Self.describeArgs(cluster), access: AWSCLI.access(p), context: context)
         let previousWriter = Self.writer(before["DBClusters"]?[0])
-        await context.record("targets.resolved", ["cluster": .string(cluster), "writer": previousWriter.map { .string($0) } ?? .null])
+        await context.record(.targetsResolved, ["cluster": .string(cluster), "writer": previousWriter.map { .string($0) } ?? .null])
         let answer = try await aws.call("rds", "failover-db-cluster", try Self.args(p), access: AWSCLI.access(p), context: context)
         let writer = Self.writer(answer["DBCluster"])
         var output: [String: JSONValue] = ["cluster": .string(cluster), "previous-writer": previousWriter.map { .string($0) } ?? .null]

@@ -19,7 +19,7 @@ public struct AWSRoute53FailoverDriver: StepDriver {
         let record = Self.normalized(try p.string("record"))
         let type = p.text("type") ?? "A"
         let previous = try await Self.currentRecordSet(p, aws: aws, context: context)
-        await context.record("targets.resolved", ["hosted-zone": .string(zone), "record": .string(record), "type": .string(type),
+        await context.record(.targetsResolved, ["hosted-zone": .string(zone), "record": .string(record), "type": .string(type),
                                                   "previous": previous ?? .null])
         let newSet = try Self.recordSet(p)
         let restore: JSONValue = previous.map { ["Action": "UPSERT", "ResourceRecordSet": $0] }

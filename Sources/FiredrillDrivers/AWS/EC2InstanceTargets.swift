@@ -65,7 +65,7 @@ struct EC2InstanceTargets {
             .pick(instances, age: \.launched, maxTargets: context.maxTargets, driver: key, what: "running \(criterion)")
         // An id comes from the API: one the CLI would read as a flag is refused before anything is touched.
         for instance in picked { try AWSCLI.checkIdentifier(instance.id, key: key, what: "instance id") }
-        await context.record("targets.resolved", [
+        await context.record(.targetsResolved, [
             "criterion": .string(criterion), "matched": .number(Double(instances.count)),
             "picked": .array(picked.map { .string($0.id) }),
         ])

@@ -48,7 +48,7 @@ public struct TCPFloodDriver: StepDriver {
             "file-limit": .number(Double(min(fileLimit, Int(Int32.max)))),
         ]
         if let firstError = opening.firstError { summary["first-error"] = .string(firstError) }
-        await context.record("flood.opened", .object(summary))
+        await context.record(.floodOpened, .object(summary))
         context.progress("opened \(opening.fds.count) of \(count) connections to \(flood.display) in \(Self.seconds(opening.seconds))"
                          + (opening.refused > 0 ? ", \(opening.refused) refused" : ""))
         guard !opening.fds.isEmpty else {

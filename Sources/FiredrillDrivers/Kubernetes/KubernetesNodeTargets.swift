@@ -44,7 +44,7 @@ struct KubernetesNodeTargets {
         let explicit = params.has("node")
         let picked = try CloudCommand.selection(params, explicitList: explicit)
             .pick(nodes, age: \.created, maxTargets: context.maxTargets, driver: key, what: "schedulable \(criterion)")
-        await context.record("targets.resolved", [
+        await context.record(.targetsResolved, [
             "criterion": .string(criterion), "matched": .number(Double(nodes.count)),
             "picked": .array(picked.map { .string($0.name) }),
         ])

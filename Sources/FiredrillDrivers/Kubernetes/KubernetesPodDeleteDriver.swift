@@ -18,7 +18,7 @@ public struct KubernetesPodDeleteDriver: StepDriver {
         let picked = try CloudCommand.selection(p, explicitList: false)
             .pick(pods, age: \.created, maxTargets: context.maxTargets, driver: Self.key, what: "running pods (\(try p.string("selector")))")
         let namespace = p.text("namespace") ?? "default"
-        await context.record("targets.resolved", [
+        await context.record(.targetsResolved, [
             "selector": .string(try p.string("selector")), "namespace": .string(namespace),
             "matched": .number(Double(pods.count)), "picked": .array(picked.map { .string($0.name) }),
         ])

@@ -17,7 +17,7 @@ public struct KubernetesScaleDriver: StepDriver {
         let (kind, name) = try Kubectl.workload(p)
         guard let replicas = try p.int("replicas") else { throw DriverError(Self.key, "`replicas` is required") }
         let current = try await Self.currentReplicas(p, kubectl: kubectl, context: context)
-        await context.record("targets.resolved", ["workload": .string("\(kind)/\(name)"), "replicas": .number(Double(current))])
+        await context.record(.targetsResolved, ["workload": .string("\(kind)/\(name)"), "replicas": .number(Double(current))])
         var undoParams = Kubectl.accessJSON(p)
         undoParams["kind"] = .string(kind)
         undoParams["name"] = .string(name)

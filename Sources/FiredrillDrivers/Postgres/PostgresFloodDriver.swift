@@ -64,7 +64,7 @@ public struct PostgresFloodDriver: StepDriver {
         if let seconds = opening.firstRefusalSeconds { summary["first-refusal-seconds"] = .number(seconds) }
         if let message = opening.refusalMessage { summary["refusal"] = .string(context.mask(message)) }
         if let message = opening.firstError { summary["first-error"] = .string(context.mask(message)) }
-        await context.record("flood.opened", .object(summary))
+        await context.record(.floodOpened, .object(summary))
         context.progress(Self.openingLine(opening, requested: requested, target: shown))
 
         guard opening.opened > 0 else {

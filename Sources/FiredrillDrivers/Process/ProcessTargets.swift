@@ -25,7 +25,7 @@ struct ProcessTargets {
         let live = found.filter { !$0.isZombie }
         let picked = try TargetSelection(params).pick(live, age: \.startSecondsSinceBoot, maxTargets: context.maxTargets,
                                                       driver: key, what: "processes (\(criterion))")
-        await context.record("targets.resolved", [
+        await context.record(.targetsResolved, [
             "criterion": .string(criterion.description), "matched": .number(Double(live.count)),
             "picked": .array(picked.map { ["pid": .number(Double($0.pid)), "cmdline": .string(context.mask($0.commandLine))] }),
         ])

@@ -42,7 +42,7 @@ public struct RailwayRollbackDriver: StepDriver {
         } else {
             (current, target) = try await findPrevious(p, api: api)
         }
-        await context.record("targets.resolved", ["service": .string(service), "current": current.map { .string($0) } ?? .null,
+        await context.record(.targetsResolved, ["service": .string(service), "current": current.map { .string($0) } ?? .null,
                                                   "rollback-to": .string(target)])
         let data = try await api.send(Self.rollbackMutation, variables: ["id": .string(target)])
         guard data["deploymentRollback"] != .bool(false) else {

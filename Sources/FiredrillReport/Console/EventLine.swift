@@ -5,19 +5,19 @@ public enum EventLine {
     public static func text(_ event: JournalEvent) -> String? {
         let d = event.data
         let step = event.step.map { " \($0)" } ?? ""
-        switch event.type {
-        case "run.started":
+        switch event.eventType {
+        case .runStarted:
             return "run started: \(d["kind"]?.stringValue ?? "") \(d["plan"]?.stringValue ?? "") in \(d["environment"]?.stringValue ?? "") by \(d["initiator"]?.stringValue ?? "")"
-        case "phase.started":
+        case .phaseStarted:
             return "── \(d["phase"]?.stringValue ?? "")"
-        case "step.started":
+        case .stepStarted:
             return "step\(step) started (\(d["kind"]?.stringValue ?? ""))"
-        case "step.ended":
+        case .stepEnded:
             let status = d["status"]?.stringValue ?? ""
             let secs = d["seconds"]?.doubleValue.map { FixedPoint.format($0, 2) + "s" } ?? ""
             let detail = d["summary"]?.stringValue ?? d["error"]?.stringValue ?? ""
             return "step\(step) \(status) in \(secs)\(detail.isEmpty ? "" : ": \(detail)")"
-        case "probe.result":
+        case .probeResult:
             let ok = d["passed"] == .bool(true)
             let role = d["role"]?.stringValue ?? "probe"
             if role == "effect" {
@@ -25,29 +25,29 @@ public enum EventLine {
                 return "effect\(step): \(ok ? "sees the fault" : "not yet") — \(d["message"]?.stringValue ?? "")"
             }
             return "\(role)\(step): \(ok ? "ok" : "FAILED") — \(d["message"]?.stringValue ?? "")"
-        case "guard.breached":
+        case .guardBreached:
             return "GUARD BREACHED\(step): \(d["message"]?.stringValue ?? "") — aborting, cancelling the method"
-        case "effect.seen":
+        case .effectSeen:
             return "effect check\(step) saw the fault"
-        case "effect.not-seen":
+        case .effectNotSeen:
             return "EFFECT NOT SEEN\(step): the method ended and this check never saw the fault — an otherwise passing run is INCONCLUSIVE"
-        case "limit.exceeded":
+        case .limitExceeded:
             return "LIMIT EXCEEDED: \(d["limit"]?.stringValue ?? "") — aborting"
-        case "undo.intent":
+        case .undoIntent:
             return "undo recorded\(step): \(d["description"]?.stringValue ?? "")"
-        case "undo.done":
+        case .undoDone:
             return "undone\(step): \(d["how"]?.stringValue ?? "")"
-        case "undo.failed":
+        case .undoFailed:
             return "UNDO FAILED\(step): \(d["error"]?.stringValue ?? "")"
-        case "run.interrupted":
+        case .runInterrupted:
             return "interrupted by \(d["signal"]?.stringValue ?? "a signal"): rolling back (Ctrl-C again shows what is running; a third time exits)"
-        case "recovery.checked":
+        case .recoveryChecked:
             return d["recovered"] == .bool(true) ? "recovered after rollback: steady state holds" : "NOT recovered after rollback: \(d["failures"].map { JSONOutput.compact($0) } ?? "")"
-        case "run.ended":
+        case .runEnded:
             return "run ended: \(d["ending"]?.stringValue ?? "") — \(d["reason"]?.stringValue ?? ""); \(d["rollback"]?.stringValue ?? "")"
-        case "recover.started":
+        case .recoverStarted:
             return "recover started: \(Int(d["pending-undos"]?.doubleValue ?? 0)) pending undo(s)"
-        case "recover.ended":
+        case .recoverEnded:
             return "recover ended: \(Int(d["failures"]?.doubleValue ?? 0)) failure(s)"
         default:
             return "\(event.type)\(step) \(JSONOutput.compact(d))"

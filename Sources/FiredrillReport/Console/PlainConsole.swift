@@ -43,7 +43,7 @@ public final class PlainConsole: RunObserver, @unchecked Sendable {
             case .journaled(let e):
                 s.progress.apply(e, at: now)
                 if s.progress.ended { timer.cancel() }
-                if e.type == "probe.result", ["guard", "recovered"].contains(e.data["role"]?.stringValue ?? "") {
+                if e.is(.probeResult), ["guard", "recovered"].contains(e.data["role"]?.stringValue ?? "") {
                     let passed = e.data["passed"] == .bool(true)
                     let changed = s.verdicts[e.step ?? ""] != passed
                     s.verdicts[e.step ?? ""] = passed

@@ -48,37 +48,37 @@ struct RunProgress {
 
     mutating func apply(_ e: JournalEvent, at now: Date) {
         let d = e.data
-        switch e.type {
-        case "run.started":
+        switch e.eventType {
+        case .runStarted:
             if recoveredDeadline == nil { recoveredDeadline = d["limits"]?["duration"]?.doubleValue }
-        case "phase.started":
+        case .phaseStarted:
             phase = d["phase"]?.stringValue ?? phase
             phaseStarted = now
             if phase != "disaster", phase != "recovery" { recovered?.done = true }
             // Guards watch the method, or a drill's disaster and recovery: after those, their verdicts are history.
             if !["method", "disaster", "recovery"].contains(phase) { guards = [:] }
-        case "step.started":
+        case .stepStarted:
             let holds = d["seconds"]?.doubleValue
                 ?? d["params"]?["for"]?.stringValue.flatMap { try? DurationSyntax.parse($0) }?.seconds
             steps.removeAll { $0.name == e.step }
             steps.append(RunningStep(name: e.step ?? "?", kind: d["kind"]?.stringValue ?? "", started: now, holds: holds))
-        case "step.ended":
+        case .stepEnded:
             steps.removeAll { $0.name == e.step }
-        case "undo.started":
+        case .undoStarted:
             // An undo is named after the fault it undoes: `undo #3 (scale api back to 3) of kill-api`.
             let name = "undo #\(Int(d["id"]?.doubleValue ?? 0)) of \(e.step ?? "?")"
             steps.append(RunningStep(name: name, kind: d["description"]?.stringValue ?? "undo", started: now, holds: nil))
-        case "undo.done", "undo.failed":
+        case .undoDone, .undoFailed:
             let name = "undo #\(Int(d["id"]?.doubleValue ?? 0)) of \(e.step ?? "?")"
             steps.removeAll { $0.name == name }
-        case "recover.started":
+        case .recoverStarted:
             phase = "recover"
             phaseStarted = now
-        case "drill.injected":
+        case .drillInjected:
             recovered = RecoveredWatch(started: now)
-        case "drill.stable":
+        case .drillStable:
             recovered?.done = true
-        case "probe.result":
+        case .probeResult:
             let ok = d["passed"] == .bool(true)
             let message = d["message"]?.stringValue ?? ""
             switch d["role"]?.stringValue {
@@ -93,7 +93,7 @@ struct RunProgress {
             default:
                 break
             }
-        case "run.ended", "recover.ended":
+        case .runEnded, .recoverEnded:
             ended = true
         default:
             break

@@ -46,7 +46,7 @@ public actor RunNotifier {
         public var delivered: Bool { error == nil }
 
         /// The journal event: `notify.delivered` or `notify.failed`.
-        public var journalType: String { delivered ? "notify.delivered" : "notify.failed" }
+        public var journalType: JournalEventType { delivered ? .notifyDelivered : .notifyFailed }
         public var journalData: JSONValue {
             var fields: [String: JSONValue] = ["event": .string(event), "target": .string(target.label), "attempts": .number(Double(attempts))]
             if let status { fields["status"] = .number(Double(status)) }

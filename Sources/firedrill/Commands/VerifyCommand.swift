@@ -25,7 +25,7 @@ struct VerifyCommand: ParsableCommand {
             print("\(file): valid, \(result.eventCount) events, head \(result.head)")
             // A torn last line cut off by `recover` is part of the record: say so.
             let events = (try? JournalReader.read(at: URL(fileURLWithPath: file)).events) ?? []
-            for cut in events where cut.type == Journal.tornLineDiscardedType {
+            for cut in events where cut.is(.journalTornLineDiscarded) {
                 let bytes = cut.data["bytes"]?.intValue.map(String.init) ?? "?"
                 let line = cut.data["line"]?.intValue.map(String.init) ?? "?"
                 print("note: event \(cut.seq) records that a torn last line (\(bytes) bytes at line \(line), the runner stopped mid-write) was cut off")
