@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "FiredrillTestSupport",
-            dependencies: ["FiredrillCore"],
+            dependencies: ["FiredrillCore", "FiredrillDrivers"],
             swiftSettings: strict
         ),
         .executableTarget(

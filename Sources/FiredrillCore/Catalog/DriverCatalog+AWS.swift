@@ -1,16 +1,16 @@
 extension DriverCatalog {
-    static let awsAccess: [ParamSpec] = [
+    public static let awsAccess: [ParamSpec] = [
         ParamSpec("region", .string, "AWS region (`--region`)"),
         ParamSpec("profile", .string, "AWS CLI profile (`--profile`)"),
         ParamSpec("endpoint-url", .url, "alternative endpoint (`--endpoint-url`)"),
     ]
 
-    static let ec2Targets: [ParamSpec] = [
+    public static let ec2Targets: [ParamSpec] = [
         ParamSpec("ids", .stringList, "instance ids"),
         ParamSpec("tags", .stringMap, "tag filters; every tag must match"),
     ]
 
-    static let aws: [DriverSpec] = [
+    public static let aws: [DriverSpec] = [
         DriverSpec(
             "aws.ec2.stop-instances", role: .step, "Stops EC2 instances, by ids or tags.",
             timeout: "5m",

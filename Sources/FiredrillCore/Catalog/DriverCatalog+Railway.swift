@@ -1,11 +1,11 @@
 extension DriverCatalog {
-    static let railwayAccess: [ParamSpec] = [
+    public static let railwayAccess: [ParamSpec] = [
         ParamSpec("service", .string, required: true, "service name or id"),
         ParamSpec("environment", .string, "environment name or id"),
         ParamSpec("project", .string, "project id"),
     ]
 
-    static let railway: [DriverSpec] = [
+    public static let railway: [DriverSpec] = [
         DriverSpec(
             "railway.restart", role: .step, "Restarts a Railway service's latest deployment.",
             timeout: "5m", params: railwayAccess, program: "railway"

@@ -1,15 +1,19 @@
 import FiredrillCore
 
 extension BuiltinDrivers {
-    /// Kubernetes, AWS, Railway and flood faults.
+    /// The Kubernetes faults, each declaring its own catalog entry, dry-run argv and target preview.
+    static let kubernetes: [any StepDriver & DeclaredDriver] = [
+        KubernetesPodDeleteDriver(),
+        KubernetesScaleDriver(),
+        KubernetesRolloutRestartDriver(),
+        KubernetesRolloutUndoDriver(),
+        KubernetesRolloutStatusDriver(),
+        KubernetesCordonDriver(),
+        KubernetesDrainDriver(),
+    ]
+
+    /// AWS, Railway and flood faults whose catalog entries are still declared in Core.
     static let cloudSteps: [String: any StepDriver] = [
-        "kubernetes.pod-delete": KubernetesPodDeleteDriver(),
-        "kubernetes.scale": KubernetesScaleDriver(),
-        "kubernetes.rollout-restart": KubernetesRolloutRestartDriver(),
-        "kubernetes.rollout-undo": KubernetesRolloutUndoDriver(),
-        "kubernetes.rollout-status": KubernetesRolloutStatusDriver(),
-        "kubernetes.cordon": KubernetesCordonDriver(),
-        "kubernetes.drain": KubernetesDrainDriver(),
         "aws.ec2.stop-instances": AWSEC2StopInstancesDriver(),
         "aws.ec2.reboot-instances": AWSEC2RebootInstancesDriver(),
         "aws.rds.failover-db-cluster": AWSRDSFailoverDBClusterDriver(),
@@ -40,33 +44,18 @@ extension BuiltinDrivers {
     /// that run no program (floods, `railway.rollback`, which calls the GraphQL API) and for parameters that
     /// would fail at run time.
     static func describeCloudArgv(_ key: String, _ params: PlanNode) -> [[String]]? {
-        try? cloudArgv(key, DriverParams(key: key, node: params), environment: [:])
+        try? cloudArgv(key, DriverParams(key: key, node: params, spec: catalog.spec(key)), environment: [:])
     }
 
     static func cloudArgv(_ key: String, _ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        if let driver = declared[key] {
+            return try driver.dryRunArgv(p, environment: environment)
+        }
         let later = Kubectl.resolvedAtRunTime
-        let kubectl = { (args: [String]) in ["kubectl"] + args }
         let aws = { (service: String, operation: String, args: [String]) in
             AWSCLI.argv(service, operation, args, access: AWSCLI.access(p))
         }
         switch key {
-        case "kubernetes.pod-delete":
-            return [kubectl(try KubernetesPodDeleteDriver.listArgv(p)), kubectl(try KubernetesPodDeleteDriver.deleteArgv(p, pods: [later]))]
-        case "kubernetes.scale":
-            guard let replicas = try p.int("replicas") else { return nil }
-            return [kubectl(try KubernetesScaleDriver.getArgv(p)), kubectl(try KubernetesScaleDriver.scaleArgv(p, replicas: replicas))]
-        case "kubernetes.rollout-restart":
-            return [kubectl(try KubernetesRolloutRestartDriver.argv(p))]
-        case "kubernetes.rollout-undo":
-            return [kubectl(try KubernetesRolloutUndoDriver.argv(p))]
-        case "kubernetes.rollout-status":
-            return [kubectl(try KubernetesRolloutStatusDriver.argv(p, timeoutSeconds: nil))]
-        case "kubernetes.cordon", "kubernetes.drain":
-            let targets = KubernetesNodeTargets(key: key, params: p, kubectl: Kubectl(key: key, environment: environment))
-            let act = key == "kubernetes.cordon"
-                ? try KubernetesCordonDriver.argv(p, nodes: [later])
-                : try KubernetesDrainDriver.argv(p, nodes: [later], timeoutSeconds: nil)
-            return [kubectl(try targets.listArgv()), kubectl(act)]
         case "aws.ec2.stop-instances", "aws.ec2.reboot-instances":
             let targets = EC2InstanceTargets(key: key, params: p, aws: AWSCLI(key: key, environment: environment))
             let act = key == "aws.ec2.stop-instances"
@@ -115,20 +104,12 @@ extension BuiltinDrivers {
     }
 
     static func previewTargets(_ key: String, _ params: PlanNode, environment: [String: String]) async throws -> [String]? {
-        let p = DriverParams(key: key, node: params)
-        let context = DriverContext(name: "plan", timeout: .seconds(60), maxTargets: .max)
+        let p = DriverParams(key: key, node: params, spec: catalog.spec(key))
+        if let driver = declared[key] {
+            return try await driver.previewTargets(p, environment: environment)
+        }
+        let context = previewContext
         switch key {
-        case "kubernetes.pod-delete":
-            let pods = try await KubernetesPodDeleteDriver.candidates(p, kubectl: Kubectl(key: key, environment: environment), context: context)
-            return try previewPick(pods.map { ($0.name, $0.created) }, p, explicitList: false)
-        case "kubernetes.cordon", "kubernetes.drain":
-            let targets = KubernetesNodeTargets(key: key, params: p, kubectl: Kubectl(key: key, environment: environment))
-            let nodes = try await targets.candidates(context: context)
-            return try previewPick(nodes.map { ($0.name, $0.created) }, p, explicitList: p.has("node"))
-        case "kubernetes.scale":
-            let (kind, name) = try Kubectl.workload(p)
-            let replicas = try await KubernetesScaleDriver.currentReplicas(p, kubectl: Kubectl(key: key, environment: environment), context: context)
-            return ["\(kind)/\(name): \(replicas) replicas now"]
         case "aws.ec2.stop-instances", "aws.ec2.reboot-instances":
             let targets = EC2InstanceTargets(key: key, params: p, aws: AWSCLI(key: key, environment: environment))
             let instances = try await targets.candidates(context: context)
@@ -154,6 +135,9 @@ extension BuiltinDrivers {
             return nil
         }
     }
+
+    /// The context a preview's read-only calls run under.
+    static let previewContext = DriverContext(name: "plan", timeout: .seconds(60), maxTargets: .max)
 
     /// The preview lines of a pick among `(name, age)` candidates.
     static func previewPick(_ candidates: [(String, Double)], _ p: DriverParams, explicitList: Bool) throws -> [String] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FiredrillCore
+import FiredrillDrivers
 import FiredrillReport
 
 /// `firedrill recover RUN_DIR` — finish the undos and rollbacks of a run whose runner died.
@@ -26,7 +27,7 @@ struct RecoverCommand: AsyncParsableCommand {
     var yes = false
 
     func run() async throws {
-        let session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), observer: PlainConsole())
+        let session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), catalog: BuiltinDrivers.catalog, observer: PlainConsole())
         if dryRun {
             let owed: RecoverSession.Owed
             do {
