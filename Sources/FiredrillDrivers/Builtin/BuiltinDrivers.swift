@@ -5,7 +5,7 @@ import FiredrillCore
 /// `BuiltinDrivers+Family.swift`.
 public enum BuiltinDrivers {
     public static let probes: [String: any ProbeDriver] = merged([localProbes, databaseProbes, observabilityProbes])
-    public static let steps: [String: any StepDriver] = merged([localSteps, keyed(kubernetes), cloudSteps, databaseSteps])
+    public static let steps: [String: any StepDriver] = merged([localSteps, keyed(kubernetes + aws + railway), cloudSteps, databaseSteps])
     public static let undos: [String: any UndoDriver] = merged([localUndos, cloudUndos, databaseUndos])
 
     static let localProbes: [String: any ProbeDriver] = [
@@ -36,12 +36,12 @@ public enum BuiltinDrivers {
     /// declare themselves contribute their own entry; the others' entries are still declared in Core.
     public static let catalog = DriverCatalog(
         DriverCatalog.probes + DriverCatalog.control + DriverCatalog.process + DriverCatalog.flood
-            + kubernetes.map { type(of: $0).spec } + DriverCatalog.aws + DriverCatalog.railway)
+            + (kubernetes + aws + railway).map { type(of: $0).spec })
 
     /// The drivers that declare themselves, by catalog key.
     static let declared: [String: any DeclaredDriver.Type] = {
         var map: [String: any DeclaredDriver.Type] = [:]
-        for driver in kubernetes { map[type(of: driver).spec.key] = type(of: driver) }
+        for driver in kubernetes + aws + railway { map[type(of: driver).spec.key] = type(of: driver) }
         return map
     }()
 
