@@ -74,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "FiredrillTestSupport",
-            dependencies: ["FiredrillCore"],
+            dependencies: ["FiredrillCore", "FiredrillDrivers"],
             swiftSettings: strict
         ),
         .executableTarget(

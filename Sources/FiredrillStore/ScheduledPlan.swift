@@ -1,4 +1,5 @@
 import FiredrillCore
+import FiredrillDrivers
 import Foundation
 
 /// A plan with a `schedule:`, its cron parsed and its timezone resolved.
@@ -16,7 +17,7 @@ public struct ScheduledPlan: Sendable {
         var plans: [ScheduledPlan] = []
         var invalid: [String] = []
         for file in files {
-            guard let plan = PlanLoader.load(path: file).plan else {
+            guard let plan = PlanLoader.load(path: file, catalog: BuiltinDrivers.catalog).plan else {
                 invalid.append(file)
                 continue
             }

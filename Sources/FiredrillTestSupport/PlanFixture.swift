@@ -11,7 +11,7 @@ public enum PlanFixture {
         let dir = try TempDirectory.make(prefix: "firedrill-plan")
         let path = dir + "/" + name
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
-        let result = PlanLoader.load(path: path, overrides: overrides)
+        let result = PlanLoader.load(path: path, catalog: TestCatalog.builtin, overrides: overrides)
         guard let plan = result.plan else { throw InvalidPlan(description: result.rendered()) }
         return plan
     }

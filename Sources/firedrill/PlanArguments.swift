@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FiredrillCore
+import FiredrillDrivers
 
 /// The plan file and `--var` overrides shared by `plan`, `check` and `run`, and the one way they load a plan:
 /// diagnostics on stderr, exit 4 when it is invalid.
@@ -13,7 +14,7 @@ struct PlanArguments: ParsableArguments {
 
     func load() throws -> (plan: Plan, overrides: [String: String]) {
         let overrides = try VarOption.parse(vars)
-        let result = PlanLoader.load(path: file, overrides: overrides)
+        let result = PlanLoader.load(path: file, catalog: BuiltinDrivers.catalog, overrides: overrides)
         if !result.diagnostics.isEmpty {
             StandardStreams.err(result.rendered() + "\n")
         }

@@ -8,15 +8,15 @@ public enum CatalogDocGenerator {
     public static let endMarker = "<!-- END GENERATED: catalog -->"
 
     /// The whole generated reference: plan sections first, then every driver grouped by family.
-    public static func markdown() -> String {
+    public static func markdown(_ catalog: DriverCatalog) -> String {
         var out: [String] = []
         out.append("## Reference (generated from the driver catalog)")
         out.append("")
         out.append("Everything below is generated from the same declarations the validator reads; do not edit it by hand.")
         out.append("")
         out += sections()
-        out += driverIndex()
-        for (family, specs) in families() {
+        out += driverIndex(catalog)
+        for (family, specs) in families(catalog) {
             out.append("### \(familyTitle(family))")
             out.append("")
             for spec in specs { out += driver(spec) }
@@ -26,10 +26,10 @@ public enum CatalogDocGenerator {
     }
 
     /// `document` with the text between the markers replaced by `markdown()`; nil when a marker is missing.
-    public static func replacingGeneratedBlock(in document: String) -> String? {
+    public static func replacingGeneratedBlock(in document: String, catalog: DriverCatalog) -> String? {
         guard let begin = document.range(of: beginMarker),
               let end = document.range(of: endMarker, range: begin.upperBound..<document.endIndex) else { return nil }
-        return String(document[..<begin.upperBound]) + "\n" + markdown() + String(document[end.lowerBound...])
+        return String(document[..<begin.upperBound]) + "\n" + markdown(catalog) + String(document[end.lowerBound...])
     }
 
     /// The text currently between the markers of `document`, without the newlines that frame it.
@@ -77,10 +77,10 @@ public enum CatalogDocGenerator {
 
     // MARK: - Drivers
 
-    static func families() -> [(String, [DriverSpec])] {
+    static func families(_ catalog: DriverCatalog) -> [(String, [DriverSpec])] {
         var order: [String] = []
         var byFamily: [String: [DriverSpec]] = [:]
-        for spec in DriverCatalog.all {
+        for spec in catalog.all {
             if byFamily[spec.family] == nil { order.append(spec.family) }
             byFamily[spec.family, default: []].append(spec)
         }
@@ -114,9 +114,9 @@ public enum CatalogDocGenerator {
         }
     }
 
-    static func driverIndex() -> [String] {
+    static func driverIndex(_ catalog: DriverCatalog) -> [String] {
         var out = ["### Drivers at a glance", "", "| driver | role | what it does |", "|---|---|---|"]
-        for spec in DriverCatalog.all {
+        for spec in catalog.all {
             out.append("| [`\(spec.key)`](#\(anchor(spec.key))) | \(roleText(spec.role)) | \(cell(spec.summary)) |")
         }
         out.append("")

@@ -1,5 +1,5 @@
 extension DriverCatalog {
-    static let tlsParams: [ParamSpec] = [
+    public static let tlsParams: [ParamSpec] = [
         ParamSpec("tls-verify", .boolean, default: "true", "verify the server certificate and host name"),
         ParamSpec("ca-file", .string, "CA bundle to verify the server against"),
         ParamSpec("client-cert", .string, "client certificate file (PEM) for mutual TLS"),
@@ -8,10 +8,10 @@ extension DriverCatalog {
 
     /// What a query's number means, so `expect` can be checked against it: a Prometheus error ratio is a `ratio`
     /// (0–1), a latency in seconds a `duration`.
-    static let unitParam = ParamSpec("unit", .enumeration(FieldKind.declarable.map(\.rawValue)),
+    public static let unitParam = ParamSpec("unit", .enumeration(FieldKind.declarable.map(\.rawValue)),
                                      "the unit of the query's value: `ratio` (0–1), `percent` (0–100), `duration` (seconds), `bytes`, `count`, `rate` (per second) or `number`; without it, `expect` may compare `value` only with plain numbers")
 
-    static let probes: [DriverSpec] = [
+    public static let probes: [DriverSpec] = [
         DriverSpec(
             "http", role: .probe, "An HTTP request through libcurl: status, headers, body, JSON and latency.",
             timeout: "10s",
@@ -135,7 +135,7 @@ extension DriverCatalog {
         ),
     ]
 
-    static let control: [DriverSpec] = [
+    public static let control: [DriverSpec] = [
         DriverSpec(
             "wait", role: .step, "Waits. A guard breach cuts the wait short.",
             timeout: "none",

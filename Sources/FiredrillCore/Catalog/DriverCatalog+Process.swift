@@ -1,13 +1,13 @@
 extension DriverCatalog {
-    static let processTarget: [ParamSpec] = [
+    public static let processTarget: [ParamSpec] = [
         ParamSpec("pid", .integer(min: 2, max: nil), "a process id"),
         ParamSpec("pidfile", .string, "a file whose first line is the process id (postmaster.pid works)"),
         ParamSpec("match", .regex, "a regular expression over /proc/<pid>/cmdline (arguments joined by spaces)"),
     ]
 
-    static let processRules: [ParamRule] = [.exactlyOne(["pid", "pidfile", "match"])] + selectionRules
+    public static let processRules: [ParamRule] = [.exactlyOne(["pid", "pidfile", "match"])] + selectionRules
 
-    static let process: [DriverSpec] = [
+    public static let process: [DriverSpec] = [
         DriverSpec(
             "process.kill", role: .step, "Sends a signal to local processes.",
             timeout: "30s",
@@ -36,7 +36,7 @@ extension DriverCatalog {
         ),
     ]
 
-    static let flood: [DriverSpec] = [
+    public static let flood: [DriverSpec] = [
         DriverSpec(
             "flood.tcp", role: .step, "Opens and holds many TCP connections.",
             timeout: "none",

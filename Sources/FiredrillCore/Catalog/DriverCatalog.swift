@@ -1,30 +1,32 @@
-/// The one list of every probe and step driver Firedrill knows.
-public enum DriverCatalog {
+/// The list of every probe and step driver a build knows, handed to the loader, the schema and docs generators
+/// and `firedrill plan` as a value. Core knows no driver: the drivers module assembles the catalog from the
+/// drivers it registers, and tests can build a small one.
+public struct DriverCatalog: Sendable {
     /// Every driver, in the order the docs present them.
-    public static let all: [DriverSpec] =
-        probes + control + process + flood + kubernetes + aws + railway
+    public let all: [DriverSpec]
+    private let byKey: [String: DriverSpec]
 
-    private static let byKey: [String: DriverSpec] = {
+    public init(_ specs: [DriverSpec]) {
+        all = specs
         var map: [String: DriverSpec] = [:]
-        for spec in all { map[spec.key] = spec }
-        return map
-    }()
+        for spec in specs where map[spec.key] == nil { map[spec.key] = spec }
+        byKey = map
+    }
 
-    public static func spec(_ key: String) -> DriverSpec? { byKey[key] }
+    public func spec(_ key: String) -> DriverSpec? { byKey[key] }
 
     /// The driver's default timeout, or nil when it has none (`none`: bounded by `limits.duration`) or is unknown.
-    public static func defaultTimeout(_ key: String) -> Duration? {
-        guard let text = byKey[key]?.defaultTimeout, text != "none" else { return nil }
-        return try? DurationSyntax.parse(text)
+    public func defaultTimeout(_ key: String) -> Duration? {
+        byKey[key]?.defaultTimeoutDuration
     }
 
     /// Every key usable in the given role.
-    public static func keys(for role: DriverRole) -> [String] {
+    public func keys(for role: DriverRole) -> [String] {
         all.filter { $0.role.contains(role) }.map(\.key)
     }
 
     /// Target selection parameters shared by every fault that picks among several targets.
-    static func selection(defaultCount: String? = "1") -> [ParamSpec] {
+    public static func selection(defaultCount: String? = "1") -> [ParamSpec] {
         [
             ParamSpec("count", .integer(min: 1, max: nil), default: defaultCount, "how many of the matching targets to pick"),
             ParamSpec("percent", .percentage, "pick this share of the matching targets (rounded up, at least one)"),
@@ -33,5 +35,5 @@ public enum DriverCatalog {
         ]
     }
 
-    static let selectionRules: [ParamRule] = [.atMostOne(["count", "percent"])]
+    public static let selectionRules: [ParamRule] = [.atMostOne(["count", "percent"])]
 }

@@ -54,6 +54,12 @@ public struct DriverSpec: Sendable, Hashable {
         self.shorthand = shorthand
     }
 
+    /// The default timeout as a duration, or nil when it has none (`none`: bounded by `limits.duration`).
+    public var defaultTimeoutDuration: Duration? {
+        guard defaultTimeout != "none" else { return nil }
+        return try? DurationSyntax.parse(defaultTimeout)
+    }
+
     public func param(_ name: String) -> ParamSpec? {
         params.first { $0.name == name }
     }

@@ -6,14 +6,14 @@ public enum JSONSchemaGenerator {
     static let percentPattern = "^[0-9]+(\\.[0-9]+)?%$|\\$\\{"
     static let bytesPattern = "^[0-9]+(\\.[0-9]+)?(B|kB|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$|\\$\\{"
 
-    public static func schema() -> JSONValue {
+    public static func schema(_ catalog: DriverCatalog) -> JSONValue {
         var defs: [String: JSONValue] = [:]
-        for spec in DriverCatalog.all {
+        for spec in catalog.all {
             defs["driver:" + spec.key] = paramsObject(spec.params, required: spec.params.filter(\.required).map(\.name), summary: spec.summary)
         }
-        defs["probe"] = .object(["oneOf": .array(DriverCatalog.all.filter { $0.role.contains(.probe) }.map { driverEntry($0, common: PlanSchema.probeCommon) }
+        defs["probe"] = .object(["oneOf": .array(catalog.all.filter { $0.role.contains(.probe) }.map { driverEntry($0, common: PlanSchema.probeCommon) }
             + [usesEntry()])])
-        defs["step"] = .object(["oneOf": .array(DriverCatalog.all.filter { $0.role.contains(.step) }.map { driverEntry($0, common: PlanSchema.stepCommon) })])
+        defs["step"] = .object(["oneOf": .array(catalog.all.filter { $0.role.contains(.step) }.map { driverEntry($0, common: PlanSchema.stepCommon) })])
         defs["tolerance"] = .object([
             "description": .string("a literal, a list (any of), a comparison like \"< 200ms\" or \">= 99%\", \"between 1 and 5\", /regex/, or a map of fields"),
             "anyOf": .array([.object(["type": .array(["string", "number", "boolean"])]), .object(["type": "array"]), .object(["type": "object"])]),

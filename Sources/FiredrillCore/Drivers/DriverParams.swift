@@ -5,21 +5,36 @@ public struct DriverParams: Sendable {
     public let key: String
     public let node: PlanNode
     public let spec: DriverSpec?
+    /// Where reads are recorded, when a test asked for it.
+    let reads: ParamReadLog?
 
+    /// The parameters of a driver whose spec is still declared in Core (`DriverCatalog.legacy`).
     public init(key: String, node: PlanNode) {
+        self.init(key: key, node: node, spec: DriverCatalog.legacy.spec(key))
+    }
+
+    /// The parameters of a driver that declares its own spec.
+    public init(spec: DriverSpec, node: PlanNode) {
+        self.init(key: spec.key, node: node, spec: spec)
+    }
+
+    public init(key: String, node: PlanNode, spec: DriverSpec?) {
         self.key = key
         self.node = node
-        self.spec = DriverCatalog.spec(key)
+        self.spec = spec
+        self.reads = ParamReadLog.current
     }
 
     /// The scalar text given, or the catalog default.
     public func text(_ name: String) -> String? {
+        reads?.record(key, name)
         if let value = node[name], !value.isNull { return value.scalar }
         return spec?.param(name)?.defaultValue
     }
 
     public func has(_ name: String) -> Bool {
-        node[name].map { !$0.isNull } ?? false
+        reads?.record(key, name)
+        return node[name].map { !$0.isNull } ?? false
     }
 
     public func string(_ name: String) throws -> String {
@@ -71,10 +86,12 @@ public struct DriverParams: Sendable {
     }
 
     public func list(_ name: String) -> [String]? {
-        node[name]?.sequence?.compactMap(\.scalar)
+        reads?.record(key, name)
+        return node[name]?.sequence?.compactMap(\.scalar)
     }
 
     public func map(_ name: String) -> [(String, String)] {
-        node[name]?.entries?.compactMap { e in e.value.scalar.map { (e.key, $0) } } ?? []
+        reads?.record(key, name)
+        return node[name]?.entries?.compactMap { e in e.value.scalar.map { (e.key, $0) } } ?? []
     }
 }

@@ -64,7 +64,7 @@ extension PlanLoader {
 
     /// Finds the one driver key of a step or probe, reporting none, several, or an unknown one.
     mutating func singleDriver(_ driverEntries: [PlanNode.Entry], node: PlanNode, context: String, role: DriverRole) -> PlanNode.Entry? {
-        let known = DriverCatalog.keys(for: role)
+        let known = catalog.keys(for: role)
         let what = role == .probe ? "probe" : "step"
         if driverEntries.isEmpty {
             error(node.location, "\(context) has no driver: a \(what) needs exactly one driver key",
@@ -73,9 +73,9 @@ extension PlanLoader {
         }
         var recognised: [PlanNode.Entry] = []
         for entry in driverEntries {
-            if DriverCatalog.keys(for: role).contains(entry.key) {
+            if known.contains(entry.key) {
                 recognised.append(entry)
-            } else if DriverCatalog.spec(entry.key) != nil {
+            } else if catalog.spec(entry.key) != nil {
                 let other = role == .probe ? "a step (fault or action)" : "a probe"
                 let hint = role == .probe
                     ? "steps belong in method, disaster, recovery, failback or rollbacks"
@@ -97,7 +97,7 @@ extension PlanLoader {
     }
 
     mutating func driverCall(_ entry: PlanNode.Entry, context: String) -> DriverCall? {
-        guard let spec = DriverCatalog.spec(entry.key) else { return nil }
+        guard let spec = catalog.spec(entry.key) else { return nil }
         var params = entry.value
         var usesShorthand = false
         if params.entries == nil, let shorthand = spec.shorthand, !params.isNull {
@@ -105,7 +105,7 @@ extension PlanLoader {
             usesShorthand = true
         }
         checkParams(params, spec: spec, context: "`\(entry.key)` in \(context)", shorthand: usesShorthand)
-        return DriverCall(key: entry.key, params: params, location: entry.keyLocation)
+        return DriverCall(key: entry.key, params: params, location: entry.keyLocation, spec: spec)
     }
 
     /// A derived step name, `process.kill-1`, `process.kill-2`…, unique within the plan.

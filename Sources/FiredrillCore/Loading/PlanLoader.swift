@@ -20,16 +20,19 @@ public struct PlanLoader {
     /// Whether an override naming no var of the plan is an error (it is, except when one set of `--var`s is
     /// checked against many plans).
     let strictOverrides: Bool
+    /// The drivers plans may name.
+    let catalog: DriverCatalog
 
-    init(path: String, overrides: [String: String] = [:], strictOverrides: Bool = true) {
+    init(path: String, catalog: DriverCatalog, overrides: [String: String] = [:], strictOverrides: Bool = true) {
         self.path = path
+        self.catalog = catalog
         self.overrides = overrides
         self.variables = overrides
         self.strictOverrides = strictOverrides
     }
 
     /// Reads and validates the plan at `path`.
-    public static func load(path: String, overrides: [String: String] = [:], strictOverrides: Bool = true) -> LoadResult {
+    public static func load(path: String, catalog: DriverCatalog, overrides: [String: String] = [:], strictOverrides: Bool = true) -> LoadResult {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -37,16 +40,16 @@ public struct PlanLoader {
             let d = Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), "cannot read the plan: \(why)")
             return LoadResult(path: path, text: "", plan: nil, diagnostics: [d])
         }
-        return load(data: data, path: path, overrides: overrides, strictOverrides: strictOverrides)
+        return load(data: data, path: path, catalog: catalog, overrides: overrides, strictOverrides: strictOverrides)
     }
 
     /// Validates plan text already in memory; `path` is what diagnostics show.
-    public static func load(data: Data, path: String, overrides: [String: String] = [:], strictOverrides: Bool = true) -> LoadResult {
+    public static func load(data: Data, path: String, catalog: DriverCatalog, overrides: [String: String] = [:], strictOverrides: Bool = true) -> LoadResult {
         let (root, text, yamlDiagnostics) = YAMLReader(path: path).read(data)
         guard let root else {
             return LoadResult(path: path, text: text, plan: nil, diagnostics: yamlDiagnostics)
         }
-        var loader = PlanLoader(path: path, overrides: overrides, strictOverrides: strictOverrides)
+        var loader = PlanLoader(path: path, catalog: catalog, overrides: overrides, strictOverrides: strictOverrides)
         let plan = loader.build(root, text: text)
         let sorted = loader.diagnostics.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)

@@ -4,12 +4,13 @@ public struct DriverCall: Sendable, Hashable {
     /// The parameters as a mapping node (a shorthand scalar has already been expanded).
     public var params: PlanNode
     public var location: SourceLocation
+    /// The driver's catalog entry, as the loader found it.
+    public var spec: DriverSpec?
 
-    public init(key: String, params: PlanNode, location: SourceLocation) {
+    public init(key: String, params: PlanNode, location: SourceLocation, spec: DriverSpec?) {
         self.key = key
         self.params = params
         self.location = location
+        self.spec = spec
     }
-
-    public var spec: DriverSpec? { DriverCatalog.spec(key) }
 }

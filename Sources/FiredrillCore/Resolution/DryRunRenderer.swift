@@ -116,7 +116,7 @@ public struct DryRunRenderer: Sendable {
             var line = "   - \(p.name): \(p.call.key) \(params.inline)"
             if let e = p.expectNode { line += "  expect \(resolver.display(e).inline)" }
             out.append(line)
-            var timing = "timeout \(DurationSyntax.format(p.timeout ?? defaultTimeout(p.call.key)))"
+            var timing = "timeout \(DurationSyntax.format(p.timeout ?? defaultTimeout(p.call)))"
             if guards || watched || p.consecutive > 1 || p.attempts > 1 { timing += ", every \(DurationSyntax.format(p.every))" }
             if guards { timing += ", tolerate \(p.tolerate)" }
             if p.attempts > 1 { timing += ", attempts \(p.attempts)" }
@@ -139,7 +139,7 @@ public struct DryRunRenderer: Sendable {
             case .driver(let call):
                 let params = resolver.display(call.params)
                 out.append("\(indent)- \(step.name): \(call.key) \(params.inline)")
-                var facts = ["timeout \(DurationSyntax.format(step.timeout ?? defaultTimeout(call.key)))"]
+                var facts = ["timeout \(DurationSyntax.format(step.timeout ?? defaultTimeout(call)))"]
                 if let undo = call.spec?.undo { facts.append("undo: \(undo)") }
                 if step.continueOnError { facts.append("on-error: continue") }
                 out.append("\(indent)    \(facts.joined(separator: ", "))")
@@ -171,8 +171,8 @@ public struct DryRunRenderer: Sendable {
         }
     }
 
-    private func defaultTimeout(_ key: String) -> Duration {
-        DriverCatalog.defaultTimeout(key) ?? plan.limits.duration
+    private func defaultTimeout(_ call: DriverCall) -> Duration {
+        call.spec?.defaultTimeoutDuration ?? plan.limits.duration
     }
 
     /// Quotes an argument for display only, so a reader can see its exact boundaries. Nothing is ever run

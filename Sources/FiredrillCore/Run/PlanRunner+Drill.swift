@@ -113,7 +113,7 @@ extension PlanRunner {
         // In `recovered`, `timeout` is the overall deadline; each execution gets the driver's default, at most
         // 4 × every (at least 1s), so one hung execution cannot hide the instant service returns.
         var executionSpec = recovered
-        executionSpec.timeout = min(ProbeRunner.defaultTimeout(recovered.call.key), max(recovered.every * 4, .seconds(1)))
+        executionSpec.timeout = min(ProbeRunner.defaultTimeout(recovered.call), max(recovered.every * 4, .seconds(1)))
         let watchSpec = executionSpec
         let flag = RecoveryWatcher.Flag()
         let watcher = RecoveryWatcher(probes: await currentProbeRunner(), recorder: recorder, runbookDone: flag)

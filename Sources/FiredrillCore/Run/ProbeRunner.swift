@@ -15,7 +15,7 @@ public struct ProbeRunner: Sendable {
     public func once(_ spec: ProbeSpec, role: String = "steady-state") async -> ProbeResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let timeout = spec.timeout ?? Self.defaultTimeout(spec.call.key)
+        let timeout = spec.timeout ?? Self.defaultTimeout(spec.call)
         guard let driver = drivers.probe(spec.call.key) else {
             return ProbeResult(probe: spec.name, passed: false, observed: nil, message: "no probe driver for `\(spec.call.key)` in this build",
                                expected: nil, attempts: 1, duration: clock.now - start)
@@ -42,7 +42,7 @@ public struct ProbeRunner: Sendable {
     /// Tells the probe's driver that a watch of `spec` in `role` has ended (see `ProbeDriver.release`).
     public func release(_ spec: ProbeSpec, role: String) async {
         guard let driver = drivers.probe(spec.call.key) else { return }
-        var probeContext = context(spec.name, spec.timeout ?? Self.defaultTimeout(spec.call.key))
+        var probeContext = context(spec.name, spec.timeout ?? Self.defaultTimeout(spec.call))
         probeContext.role = role
         await driver.release(resolver.resolve(spec.call.params), context: probeContext)
     }
@@ -102,7 +102,7 @@ public struct ProbeRunner: Sendable {
         return (judgement.passed, message, judgement.expected.isEmpty ? expectedText : judgement.expected)
     }
 
-    public static func defaultTimeout(_ key: String) -> Duration {
-        DriverCatalog.defaultTimeout(key) ?? .seconds(30)
+    public static func defaultTimeout(_ call: DriverCall) -> Duration {
+        call.spec?.defaultTimeoutDuration ?? .seconds(30)
     }
 }

@@ -12,7 +12,11 @@ public struct RecoverSession: Sendable {
     public let drivers: any DriverSet
     public let observer: (any RunObserver)?
 
-    public init(runDirectory: String, drivers: any DriverSet, observer: (any RunObserver)?) {
+    /// The drivers the plan copy may name.
+    public let catalog: DriverCatalog
+
+    public init(runDirectory: String, drivers: any DriverSet, catalog: DriverCatalog, observer: (any RunObserver)?) {
+        self.catalog = catalog
         self.runDirectory = runDirectory
         self.drivers = drivers
         self.observer = observer
@@ -91,7 +95,7 @@ public struct RecoverSession: Sendable {
         }
         let planPath = runDirectory + "/" + RunManifest.planCopyName
         // Lenient about overrides: recovering a run must not fail over a --var that an older Firedrill accepted.
-        let loaded = PlanLoader.load(path: planPath, overrides: manifest.overrides, strictOverrides: false)
+        let loaded = PlanLoader.load(path: planPath, catalog: catalog, overrides: manifest.overrides, strictOverrides: false)
         let injected = manifest.rollbacks != .never && RunDirectory.injected(in: contents.events)
         let pending = RunDirectory.pendingUndos(in: contents.events)
         guard let plan = loaded.plan else {

@@ -112,7 +112,7 @@ public struct StepRunner: Sendable {
             guard let driver = drivers.step(call.key) else {
                 throw DriverError(call.key, "this build has no driver for `\(call.key)` yet")
             }
-            let timeout = step.timeout ?? DriverCatalog.defaultTimeout(call.key) ?? runLimit
+            let timeout = step.timeout ?? call.spec?.defaultTimeoutDuration ?? runLimit
             let params = resolver.resolve(call.params)
             let unresolved = resolver.unresolved(in: call.params)
             if !unresolved.isEmpty {

@@ -3,8 +3,33 @@ import FiredrillCore
 /// `aws.ecs.stop-task`: lists the RUNNING tasks of a cluster (or of one service), picks among them, and stops
 /// each picked task with the given reason. Task start times are read with `describe-tasks` only when the mode
 /// needs them (`oldest`, `newest`).
-public struct AWSECSStopTaskDriver: StepDriver {
+public struct AWSECSStopTaskDriver: StepDriver, ProgramDriver {
     static let key = "aws.ecs.stop-task"
+
+    public static let spec = DriverSpec(
+        "aws.ecs.stop-task", role: .step, "Stops running ECS tasks of a cluster or service.",
+        timeout: "2m",
+        params: AWSParams.access + [
+            ParamSpec("cluster", .string, required: true, "ECS cluster"),
+            ParamSpec("service", .string, "only tasks of this service"),
+            ParamSpec("reason", .string, default: "firedrill experiment", "reason recorded by ECS"),
+        ] + DriverCatalog.selection(),
+        rules: DriverCatalog.selectionRules,
+        program: "aws"
+    )
+
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        [AWSCLI.argv("ecs", "list-tasks", try listArgs(p), access: AWSCLI.access(p)),
+         AWSCLI.argv("ecs", "stop-task", try stopArgs(p, task: Kubectl.resolvedAtRunTime), access: AWSCLI.access(p))]
+    }
+
+    public static func previewTargets(_ p: DriverParams, environment: [String: String]) async throws -> [String]? {
+        let selection = try TargetSelection(p)
+        let tasks = try await candidates(p, aws: AWSCLI(key: key, environment: environment),
+                                         withAges: selection.mode == .oldest || selection.mode == .newest, context: BuiltinDrivers.previewContext)
+        return try BuiltinDrivers.previewPick(tasks.map { ($0.arn, $0.started) }, p, explicitList: false)
+    }
+
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every aws call.
@@ -19,7 +44,7 @@ public struct AWSECSStopTaskDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let aws = AWSCLI(key: Self.key, environment: environment)
         let cluster = try p.string("cluster")
         let selection = try TargetSelection(p)

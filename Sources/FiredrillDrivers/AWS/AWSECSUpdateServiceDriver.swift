@@ -4,8 +4,44 @@ import FiredrillCore
 /// deployment. The service is read first; the `aws.ecs.restore-service` undo with the old desired count and task
 /// definition (whichever the step changes) is journaled before the update. `previous-task-definition: true`
 /// deploys revision N−1 of the service's current task definition family.
-public struct AWSECSUpdateServiceDriver: StepDriver {
+public struct AWSECSUpdateServiceDriver: StepDriver, ProgramDriver {
     static let key = "aws.ecs.update-service"
+
+    public static let spec = DriverSpec(
+        "aws.ecs.update-service", role: .step, "Changes an ECS service's desired count, forces a deployment, or rolls back its task definition.",
+        timeout: "5m",
+        params: AWSParams.access + [
+            ParamSpec("cluster", .string, required: true, "ECS cluster"),
+            ParamSpec("service", .string, required: true, "ECS service"),
+            ParamSpec("desired-count", .integer(min: 0, max: nil), "new desired count"),
+            ParamSpec("force-new-deployment", .boolean, default: "false", "`--force-new-deployment`"),
+            ParamSpec("task-definition", .string, "task definition to deploy"),
+            ParamSpec("previous-task-definition", .boolean, default: "false", "deploy the revision before the current one"),
+        ],
+        rules: [.atMostOne(["task-definition", "previous-task-definition"])],
+        undo: "the previous desired count and task definition restored",
+        program: "aws"
+    )
+
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        let later = Kubectl.resolvedAtRunTime
+        var argvs = [AWSCLI.argv("ecs", "describe-services", try describeArgs(p), access: AWSCLI.access(p))]
+        var definition = p.optionalString("task-definition")
+        if try p.bool("previous-task-definition") {
+            argvs.append(AWSCLI.argv("ecs", "describe-task-definition", ["--task-definition=\(later)"], access: AWSCLI.access(p)))
+            argvs.append(AWSCLI.argv("ecs", "describe-task-definition", ["--task-definition=\(later)"], access: AWSCLI.access(p)))
+            definition = later
+        }
+        argvs.append(AWSCLI.argv("ecs", "update-service", try updateArgs(
+            p, desiredCount: try p.int("desired-count"), taskDefinition: definition, force: try p.bool("force-new-deployment")), access: AWSCLI.access(p)))
+        return argvs
+    }
+
+    public static func previewTargets(_ p: DriverParams, environment: [String: String]) async throws -> [String]? {
+        let state = try await read(p, aws: AWSCLI(key: key, environment: environment), context: BuiltinDrivers.previewContext)
+        return ["\(try p.string("service")): desired count \(state.desiredCount), task definition \(state.taskDefinition)"]
+    }
+
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every aws call.
@@ -20,7 +56,7 @@ public struct AWSECSUpdateServiceDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let aws = AWSCLI(key: Self.key, environment: environment)
         let cluster = try p.string("cluster")
         let service = try p.string("service")

@@ -2,8 +2,31 @@ import FiredrillCore
 
 /// `aws.rds.failover-db-cluster`: fails an Aurora/RDS cluster over to a reader (`target-instance`, or one RDS
 /// chooses). The writer before the failover is read first and journaled.
-public struct AWSRDSFailoverDBClusterDriver: StepDriver {
+public struct AWSRDSFailoverDBClusterDriver: StepDriver, ProgramDriver {
     static let key = "aws.rds.failover-db-cluster"
+
+    public static let spec = DriverSpec(
+        "aws.rds.failover-db-cluster", role: .step, "Fails an Aurora/RDS cluster over to a reader.",
+        timeout: "10m",
+        params: AWSParams.access + [
+            ParamSpec("cluster", .string, required: true, "DB cluster identifier"),
+            ParamSpec("target-instance", .string, "the instance to promote"),
+        ],
+        program: "aws"
+    )
+
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        [AWSCLI.argv("rds", "describe-db-clusters", describeArgs(try p.string("cluster")), access: AWSCLI.access(p)),
+         AWSCLI.argv("rds", "failover-db-cluster", try args(p), access: AWSCLI.access(p))]
+    }
+
+    public static func previewTargets(_ p: DriverParams, environment: [String: String]) async throws -> [String]? {
+        let cluster = try p.string("cluster")
+        let found = try await AWSCLI(key: key, environment: environment).call(
+            "rds", "describe-db-clusters", describeArgs(cluster), access: AWSCLI.access(p), context: BuiltinDrivers.previewContext)
+        return ["\(cluster): writer \(writer(found["DBClusters"]?[0]) ?? "unknown")"]
+    }
+
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every aws call.
@@ -12,7 +35,7 @@ public struct AWSRDSFailoverDBClusterDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let aws = AWSCLI(key: Self.key, environment: environment)
         let cluster = try p.string("cluster")
         let before = try await aws.call("rds", "describe-db-clusters", Self.describeArgs(cluster), access: AWSCLI.access(p), context: context)

@@ -3,8 +3,34 @@ import FiredrillCore
 /// `aws.route53.failover`: points a DNS record at new values (the standby). The current record set is read
 /// first; the `aws.route53.restore-record` undo, which UPSERTs it back (or DELETEs the record when there was
 /// none), is journaled before the change. Records with a routing policy (a `SetIdentifier`) are refused.
-public struct AWSRoute53FailoverDriver: StepDriver {
+public struct AWSRoute53FailoverDriver: StepDriver, ProgramDriver {
     static let key = "aws.route53.failover"
+
+    public static let spec = DriverSpec(
+        "aws.route53.failover", role: .step, "Points a DNS record at the standby region.",
+        timeout: "5m",
+        params: AWSParams.access + [
+            ParamSpec("hosted-zone", .string, required: true, "hosted zone id"),
+            ParamSpec("record", .string, required: true, "record name, e.g. api.example.com."),
+            ParamSpec("type", .enumeration(["A", "AAAA", "CNAME"]), default: "A", "record type"),
+            ParamSpec("values", .stringList, required: true, "the new record values"),
+            ParamSpec("ttl", .integer(min: 0, max: nil), default: "60", "record TTL in seconds"),
+        ],
+        undo: "the previous record restored",
+        program: "aws"
+    )
+
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        [AWSCLI.argv("route53", "list-resource-record-sets", try listArgs(p), access: AWSCLI.access(p)),
+         AWSCLI.argv("route53", "change-resource-record-sets", try changeArgs(p), access: AWSCLI.access(p))]
+    }
+
+    public static func previewTargets(_ p: DriverParams, environment: [String: String]) async throws -> [String]? {
+        let current = try await currentRecordSet(p, aws: AWSCLI(key: key, environment: environment), context: BuiltinDrivers.previewContext)
+        let record = normalized(try p.string("record"))
+        return ["\(record) \(p.text("type") ?? "A"): " + (current.map(describe) ?? "no record yet")]
+    }
+
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every aws call.
@@ -13,7 +39,7 @@ public struct AWSRoute53FailoverDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let aws = AWSCLI(key: Self.key, environment: environment)
         let zone = try p.string("hosted-zone")
         let record = Self.normalized(try p.string("record"))

@@ -71,4 +71,11 @@ struct EC2InstanceTargets {
         ])
         return picked.map(\.id)
     }
+
+    /// The instances `aws.ec2.stop-instances` or `aws.ec2.reboot-instances` would pick, for `firedrill plan`.
+    static func preview(key: String, _ p: DriverParams, environment: [String: String]) async throws -> [String] {
+        let targets = EC2InstanceTargets(key: key, params: p, aws: AWSCLI(key: key, environment: environment))
+        let instances = try await targets.candidates(context: BuiltinDrivers.previewContext)
+        return try BuiltinDrivers.previewPick(instances.map { ($0.id, $0.launched) }, p, explicitList: p.list("ids").map { !$0.isEmpty } ?? false)
+    }
 }

@@ -1,27 +1,39 @@
 import FiredrillCore
 
 extension BuiltinDrivers {
-    /// Kubernetes, AWS, Railway and flood faults.
+    /// The Kubernetes faults, each declaring its own catalog entry, dry-run argv and target preview.
+    static let kubernetes: [any StepDriver & DeclaredDriver] = [
+        KubernetesPodDeleteDriver(),
+        KubernetesScaleDriver(),
+        KubernetesRolloutRestartDriver(),
+        KubernetesRolloutUndoDriver(),
+        KubernetesRolloutStatusDriver(),
+        KubernetesCordonDriver(),
+        KubernetesDrainDriver(),
+    ]
+
+    /// The AWS faults.
+    static let aws: [any StepDriver & DeclaredDriver] = [
+        AWSEC2StopInstancesDriver(),
+        AWSEC2RebootInstancesDriver(),
+        AWSRDSFailoverDBClusterDriver(),
+        AWSRDSRebootDBInstanceDriver(),
+        AWSECSStopTaskDriver(),
+        AWSECSUpdateServiceDriver(),
+        AWSElastiCacheTestFailoverDriver(),
+        AWSRoute53FailoverDriver(),
+    ]
+
+    /// The Railway faults.
+    static let railway: [any StepDriver & DeclaredDriver] = [
+        RailwayRestartDriver(),
+        RailwayRedeployDriver(),
+        RailwayDownDriver(),
+        RailwayRollbackDriver(),
+    ]
+
+    /// Floods, whose catalog entries are still declared in Core.
     static let cloudSteps: [String: any StepDriver] = [
-        "kubernetes.pod-delete": KubernetesPodDeleteDriver(),
-        "kubernetes.scale": KubernetesScaleDriver(),
-        "kubernetes.rollout-restart": KubernetesRolloutRestartDriver(),
-        "kubernetes.rollout-undo": KubernetesRolloutUndoDriver(),
-        "kubernetes.rollout-status": KubernetesRolloutStatusDriver(),
-        "kubernetes.cordon": KubernetesCordonDriver(),
-        "kubernetes.drain": KubernetesDrainDriver(),
-        "aws.ec2.stop-instances": AWSEC2StopInstancesDriver(),
-        "aws.ec2.reboot-instances": AWSEC2RebootInstancesDriver(),
-        "aws.rds.failover-db-cluster": AWSRDSFailoverDBClusterDriver(),
-        "aws.rds.reboot-db-instance": AWSRDSRebootDBInstanceDriver(),
-        "aws.ecs.stop-task": AWSECSStopTaskDriver(),
-        "aws.ecs.update-service": AWSECSUpdateServiceDriver(),
-        "aws.elasticache.test-failover": AWSElastiCacheTestFailoverDriver(),
-        "aws.route53.failover": AWSRoute53FailoverDriver(),
-        "railway.restart": RailwayRestartDriver(),
-        "railway.redeploy": RailwayRedeployDriver(),
-        "railway.down": RailwayDownDriver(),
-        "railway.rollback": RailwayRollbackDriver(),
         "flood.tcp": TCPFloodDriver(),
         "flood.http": HTTPFloodDriver(),
     ]
@@ -40,70 +52,11 @@ extension BuiltinDrivers {
     /// that run no program (floods, `railway.rollback`, which calls the GraphQL API) and for parameters that
     /// would fail at run time.
     static func describeCloudArgv(_ key: String, _ params: PlanNode) -> [[String]]? {
-        try? cloudArgv(key, DriverParams(key: key, node: params), environment: [:])
+        try? cloudArgv(key, DriverParams(key: key, node: params, spec: catalog.spec(key)), environment: [:])
     }
 
     static func cloudArgv(_ key: String, _ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
-        let later = Kubectl.resolvedAtRunTime
-        let kubectl = { (args: [String]) in ["kubectl"] + args }
-        let aws = { (service: String, operation: String, args: [String]) in
-            AWSCLI.argv(service, operation, args, access: AWSCLI.access(p))
-        }
-        switch key {
-        case "kubernetes.pod-delete":
-            return [kubectl(try KubernetesPodDeleteDriver.listArgv(p)), kubectl(try KubernetesPodDeleteDriver.deleteArgv(p, pods: [later]))]
-        case "kubernetes.scale":
-            guard let replicas = try p.int("replicas") else { return nil }
-            return [kubectl(try KubernetesScaleDriver.getArgv(p)), kubectl(try KubernetesScaleDriver.scaleArgv(p, replicas: replicas))]
-        case "kubernetes.rollout-restart":
-            return [kubectl(try KubernetesRolloutRestartDriver.argv(p))]
-        case "kubernetes.rollout-undo":
-            return [kubectl(try KubernetesRolloutUndoDriver.argv(p))]
-        case "kubernetes.rollout-status":
-            return [kubectl(try KubernetesRolloutStatusDriver.argv(p, timeoutSeconds: nil))]
-        case "kubernetes.cordon", "kubernetes.drain":
-            let targets = KubernetesNodeTargets(key: key, params: p, kubectl: Kubectl(key: key, environment: environment))
-            let act = key == "kubernetes.cordon"
-                ? try KubernetesCordonDriver.argv(p, nodes: [later])
-                : try KubernetesDrainDriver.argv(p, nodes: [later], timeoutSeconds: nil)
-            return [kubectl(try targets.listArgv()), kubectl(act)]
-        case "aws.ec2.stop-instances", "aws.ec2.reboot-instances":
-            let targets = EC2InstanceTargets(key: key, params: p, aws: AWSCLI(key: key, environment: environment))
-            let act = key == "aws.ec2.stop-instances"
-                ? aws("ec2", "stop-instances", try AWSEC2StopInstancesDriver.args(p, ids: [later]))
-                : aws("ec2", "reboot-instances", ["--instance-ids", later])
-            return [aws("ec2", "describe-instances", try targets.describeArgs()), act]
-        case "aws.rds.failover-db-cluster":
-            return [aws("rds", "describe-db-clusters", AWSRDSFailoverDBClusterDriver.describeArgs(try p.string("cluster"))),
-                    aws("rds", "failover-db-cluster", try AWSRDSFailoverDBClusterDriver.args(p))]
-        case "aws.rds.reboot-db-instance":
-            return [aws("rds", "reboot-db-instance", try AWSRDSRebootDBInstanceDriver.args(p))]
-        case "aws.ecs.stop-task":
-            return [aws("ecs", "list-tasks", try AWSECSStopTaskDriver.listArgs(p)),
-                    aws("ecs", "stop-task", try AWSECSStopTaskDriver.stopArgs(p, task: later))]
-        case "aws.ecs.update-service":
-            var argvs = [aws("ecs", "describe-services", try AWSECSUpdateServiceDriver.describeArgs(p))]
-            var definition = p.optionalString("task-definition")
-            if try p.bool("previous-task-definition") {
-                argvs.append(aws("ecs", "describe-task-definition", ["--task-definition=\(later)"]))
-                argvs.append(aws("ecs", "describe-task-definition", ["--task-definition=\(later)"]))
-                definition = later
-            }
-            argvs.append(aws("ecs", "update-service", try AWSECSUpdateServiceDriver.updateArgs(
-                p, desiredCount: try p.int("desired-count"), taskDefinition: definition, force: try p.bool("force-new-deployment"))))
-            return argvs
-        case "aws.elasticache.test-failover":
-            return [aws("elasticache", "test-failover", try AWSElastiCacheTestFailoverDriver.args(p))]
-        case "aws.route53.failover":
-            return [aws("route53", "list-resource-record-sets", try AWSRoute53FailoverDriver.listArgs(p)),
-                    aws("route53", "change-resource-record-sets", try AWSRoute53FailoverDriver.changeArgs(p))]
-        case "railway.restart", "railway.redeploy":
-            return [try RailwayCLI.argv(String(key.dropFirst("railway.".count)), p, json: true, environment: environment)]
-        case "railway.down":
-            return [try RailwayCLI.argv("down", p, json: false, environment: environment)]
-        default:
-            return nil
-        }
+        try declared[key]?.dryRunArgv(p, environment: environment)
     }
 
     /// What a cloud step would pick, found with read-only calls only (`kubectl get`, `aws … describe-*` /
@@ -115,45 +68,12 @@ extension BuiltinDrivers {
     }
 
     static func previewTargets(_ key: String, _ params: PlanNode, environment: [String: String]) async throws -> [String]? {
-        let p = DriverParams(key: key, node: params)
-        let context = DriverContext(name: "plan", timeout: .seconds(60), maxTargets: .max)
-        switch key {
-        case "kubernetes.pod-delete":
-            let pods = try await KubernetesPodDeleteDriver.candidates(p, kubectl: Kubectl(key: key, environment: environment), context: context)
-            return try previewPick(pods.map { ($0.name, $0.created) }, p, explicitList: false)
-        case "kubernetes.cordon", "kubernetes.drain":
-            let targets = KubernetesNodeTargets(key: key, params: p, kubectl: Kubectl(key: key, environment: environment))
-            let nodes = try await targets.candidates(context: context)
-            return try previewPick(nodes.map { ($0.name, $0.created) }, p, explicitList: p.has("node"))
-        case "kubernetes.scale":
-            let (kind, name) = try Kubectl.workload(p)
-            let replicas = try await KubernetesScaleDriver.currentReplicas(p, kubectl: Kubectl(key: key, environment: environment), context: context)
-            return ["\(kind)/\(name): \(replicas) replicas now"]
-        case "aws.ec2.stop-instances", "aws.ec2.reboot-instances":
-            let targets = EC2InstanceTargets(key: key, params: p, aws: AWSCLI(key: key, environment: environment))
-            let instances = try await targets.candidates(context: context)
-            return try previewPick(instances.map { ($0.id, $0.launched) }, p, explicitList: p.list("ids").map { !$0.isEmpty } ?? false)
-        case "aws.ecs.stop-task":
-            let selection = try TargetSelection(p)
-            let tasks = try await AWSECSStopTaskDriver.candidates(p, aws: AWSCLI(key: key, environment: environment),
-                                                                  withAges: selection.mode == .oldest || selection.mode == .newest, context: context)
-            return try previewPick(tasks.map { ($0.arn, $0.started) }, p, explicitList: false)
-        case "aws.ecs.update-service":
-            let state = try await AWSECSUpdateServiceDriver.read(p, aws: AWSCLI(key: key, environment: environment), context: context)
-            return ["\(try p.string("service")): desired count \(state.desiredCount), task definition \(state.taskDefinition)"]
-        case "aws.rds.failover-db-cluster":
-            let cluster = try p.string("cluster")
-            let found = try await AWSCLI(key: key, environment: environment).call(
-                "rds", "describe-db-clusters", AWSRDSFailoverDBClusterDriver.describeArgs(cluster), access: AWSCLI.access(p), context: context)
-            return ["\(cluster): writer \(AWSRDSFailoverDBClusterDriver.writer(found["DBClusters"]?[0]) ?? "unknown")"]
-        case "aws.route53.failover":
-            let current = try await AWSRoute53FailoverDriver.currentRecordSet(p, aws: AWSCLI(key: key, environment: environment), context: context)
-            let record = AWSRoute53FailoverDriver.normalized(try p.string("record"))
-            return ["\(record) \(p.text("type") ?? "A"): " + (current.map(AWSRoute53FailoverDriver.describe) ?? "no record yet")]
-        default:
-            return nil
-        }
+        guard let driver = declared[key] else { return nil }
+        return try await driver.previewTargets(DriverParams(spec: driver.spec, node: params), environment: environment)
     }
+
+    /// The context a preview's read-only calls run under.
+    static let previewContext = DriverContext(name: "plan", timeout: .seconds(60), maxTargets: .max)
 
     /// The preview lines of a pick among `(name, age)` candidates.
     static func previewPick(_ candidates: [(String, Double)], _ p: DriverParams, explicitList: Bool) throws -> [String] {

@@ -1,8 +1,32 @@
 import FiredrillCore
 
 /// `kubernetes.cordon`: marks the picked nodes unschedulable; the uncordon is journaled first.
-public struct KubernetesCordonDriver: StepDriver {
+public struct KubernetesCordonDriver: StepDriver, ProgramDriver {
     static let key = "kubernetes.cordon"
+
+    public static let spec = DriverSpec(
+        "kubernetes.cordon", role: .step, "Marks nodes unschedulable.",
+        timeout: "1m",
+        params: [
+            ParamSpec("context", .string, "kubeconfig context"),
+            ParamSpec("kubeconfig", .string, "kubeconfig file"),
+            ParamSpec("node", .string, "a node name"),
+            ParamSpec("selector", .string, "a node label selector"),
+        ] + DriverCatalog.selection(),
+        rules: [.exactlyOne(["node", "selector"])] + DriverCatalog.selectionRules,
+        undo: "uncordon",
+        program: "kubectl"
+    )
+
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        let targets = KubernetesNodeTargets(key: key, params: p, kubectl: Kubectl(key: key, environment: environment))
+        return [KubernetesParams.kubectl(try targets.listArgv()), KubernetesParams.kubectl(try argv(p, nodes: [Kubectl.resolvedAtRunTime]))]
+    }
+
+    public static func previewTargets(_ p: DriverParams, environment: [String: String]) async throws -> [String]? {
+        try await KubernetesNodeTargets.preview(key: key, p, environment: environment)
+    }
+
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every kubectl call.
@@ -11,7 +35,7 @@ public struct KubernetesCordonDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let targets = KubernetesNodeTargets(key: Self.key, params: p, kubectl: Kubectl(key: Self.key, environment: environment))
         let nodes = try await targets.resolve(context: context)
         if nodes.isEmpty { return StepOutcome(output: ["targets": []], summary: "no schedulable node matched; skipped") }

@@ -2,8 +2,36 @@ import FiredrillCore
 
 /// `kubernetes.drain`: cordons the picked nodes and evicts their pods; the uncordon is journaled first.
 /// kubectl's own `--timeout` is set a little under the step's timeout.
-public struct KubernetesDrainDriver: StepDriver {
+public struct KubernetesDrainDriver: StepDriver, ProgramDriver {
     static let key = "kubernetes.drain"
+
+    public static let spec = DriverSpec(
+        "kubernetes.drain", role: .step, "Cordons nodes and evicts their pods.",
+        timeout: "10m",
+        params: [
+            ParamSpec("context", .string, "kubeconfig context"),
+            ParamSpec("kubeconfig", .string, "kubeconfig file"),
+            ParamSpec("node", .string, "a node name"),
+            ParamSpec("selector", .string, "a node label selector"),
+            ParamSpec("grace", .duration, "pod termination grace period"),
+            ParamSpec("ignore-daemonsets", .boolean, default: "true", "`--ignore-daemonsets`"),
+            ParamSpec("delete-emptydir-data", .boolean, default: "false", "`--delete-emptydir-data`"),
+        ] + DriverCatalog.selection(),
+        rules: [.exactlyOne(["node", "selector"])] + DriverCatalog.selectionRules,
+        undo: "uncordon",
+        program: "kubectl"
+    )
+
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        let targets = KubernetesNodeTargets(key: key, params: p, kubectl: Kubectl(key: key, environment: environment))
+        return [KubernetesParams.kubectl(try targets.listArgv()),
+                KubernetesParams.kubectl(try argv(p, nodes: [Kubectl.resolvedAtRunTime], timeoutSeconds: nil))]
+    }
+
+    public static func previewTargets(_ p: DriverParams, environment: [String: String]) async throws -> [String]? {
+        try await KubernetesNodeTargets.preview(key: key, p, environment: environment)
+    }
+
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every kubectl call.
@@ -12,7 +40,7 @@ public struct KubernetesDrainDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let targets = KubernetesNodeTargets(key: Self.key, params: p, kubectl: Kubectl(key: Self.key, environment: environment))
         let nodes = try await targets.resolve(context: context)
         if nodes.isEmpty { return StepOutcome(output: ["targets": []], summary: "no schedulable node matched; skipped") }

@@ -58,4 +58,11 @@ struct KubernetesNodeTargets {
         return UndoAction(key: "kubernetes.uncordon", params: .object(undoParams),
                           description: "uncordon \(nodes.joined(separator: ", "))")
     }
+
+    /// The nodes `kubernetes.cordon` or `kubernetes.drain` would pick, for `firedrill plan`.
+    static func preview(key: String, _ p: DriverParams, environment: [String: String]) async throws -> [String] {
+        let targets = KubernetesNodeTargets(key: key, params: p, kubectl: Kubectl(key: key, environment: environment))
+        let nodes = try await targets.candidates(context: BuiltinDrivers.previewContext)
+        return try BuiltinDrivers.previewPick(nodes.map { ($0.name, $0.created) }, p, explicitList: p.has("node"))
+    }
 }

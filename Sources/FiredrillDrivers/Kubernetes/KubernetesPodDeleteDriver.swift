@@ -2,8 +2,30 @@ import FiredrillCore
 
 /// `kubernetes.pod-delete`: lists the pods matching `selector`, keeps the Running ones that are not already
 /// terminating, picks among them by creation time, and deletes the picked pods without waiting for them to go.
-public struct KubernetesPodDeleteDriver: StepDriver {
+public struct KubernetesPodDeleteDriver: StepDriver, ProgramDriver {
     static let key = "kubernetes.pod-delete"
+
+    public static let spec = DriverSpec(
+        "kubernetes.pod-delete", role: .step, "Deletes pods picked by a label selector.",
+        timeout: "2m",
+        params: KubernetesParams.access + [
+            ParamSpec("selector", .string, required: true, "label selector, e.g. app=api"),
+            ParamSpec("grace", .duration, "termination grace period (`--grace-period`)"),
+            ParamSpec("force", .boolean, default: "false", "delete without waiting for the kubelet (`--force`)"),
+        ] + DriverCatalog.selection(),
+        rules: DriverCatalog.selectionRules,
+        program: "kubectl"
+    )
+
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        [KubernetesParams.kubectl(try listArgv(p)), KubernetesParams.kubectl(try deleteArgv(p, pods: [Kubectl.resolvedAtRunTime]))]
+    }
+
+    public static func previewTargets(_ p: DriverParams, environment: [String: String]) async throws -> [String]? {
+        let pods = try await candidates(p, kubectl: Kubectl(key: key, environment: environment), context: BuiltinDrivers.previewContext)
+        return try BuiltinDrivers.previewPick(pods.map { ($0.name, $0.created) }, p, explicitList: false)
+    }
+
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every kubectl call.
@@ -12,7 +34,7 @@ public struct KubernetesPodDeleteDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let kubectl = Kubectl(key: Self.key, environment: environment)
         let pods = try await Self.candidates(p, kubectl: kubectl, context: context)
         let picked = try CloudCommand.selection(p, explicitList: false)

@@ -2,8 +2,25 @@ import FiredrillCore
 
 /// `kubernetes.rollout-status`: waits until a workload's rollout completes. kubectl's own `--timeout` is set a
 /// little under the step's timeout, so a rollout that does not finish fails with kubectl's explanation.
-public struct KubernetesRolloutStatusDriver: StepDriver {
+public struct KubernetesRolloutStatusDriver: StepDriver, ProgramDriver {
     static let key = "kubernetes.rollout-status"
+
+    public static let spec = DriverSpec(
+        "kubernetes.rollout-status", role: [.step, .probe], "Waits until a workload's rollout completes.",
+        timeout: "10m",
+        params: KubernetesParams.access + KubernetesParams.workload,
+        rules: KubernetesParams.workloadRule,
+        fields: [
+            ProbeField("exit-code", .number, "kubectl's exit code"),
+            ProbeField("stdout", .string, "kubectl's output"),
+        ],
+        program: "kubectl"
+    )
+
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        [KubernetesParams.kubectl(try argv(p, timeoutSeconds: nil))]
+    }
+
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every kubectl call.
@@ -12,7 +29,7 @@ public struct KubernetesRolloutStatusDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let (kind, name) = try Kubectl.workload(p)
         let argv = try Self.argv(p, timeoutSeconds: Kubectl.ownTimeoutSeconds(context.timeout))
         let result = try await Kubectl(key: Self.key, environment: environment).run(argv, context: context)

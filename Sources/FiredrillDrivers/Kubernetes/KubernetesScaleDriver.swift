@@ -2,8 +2,31 @@ import FiredrillCore
 
 /// `kubernetes.scale`: reads the workload's current `.spec.replicas`, journals the undo that restores it, then
 /// scales to `replicas`.
-public struct KubernetesScaleDriver: StepDriver {
+public struct KubernetesScaleDriver: StepDriver, ProgramDriver {
     static let key = "kubernetes.scale"
+
+    public static let spec = DriverSpec(
+        "kubernetes.scale", role: .step, "Sets a workload's replica count.",
+        timeout: "2m",
+        params: KubernetesParams.access + KubernetesParams.workload + [
+            ParamSpec("replicas", .integer(min: 0, max: nil), required: true, "the new replica count"),
+        ],
+        rules: KubernetesParams.workloadRule,
+        undo: "the previous replica count restored",
+        program: "kubectl"
+    )
+
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        guard let replicas = try p.int("replicas") else { return nil }
+        return [KubernetesParams.kubectl(try getArgv(p)), KubernetesParams.kubectl(try scaleArgv(p, replicas: replicas))]
+    }
+
+    public static func previewTargets(_ p: DriverParams, environment: [String: String]) async throws -> [String]? {
+        let (kind, name) = try Kubectl.workload(p)
+        let replicas = try await currentReplicas(p, kubectl: Kubectl(key: key, environment: environment), context: BuiltinDrivers.previewContext)
+        return ["\(kind)/\(name): \(replicas) replicas now"]
+    }
+
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every kubectl call.
@@ -12,7 +35,7 @@ public struct KubernetesScaleDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let kubectl = Kubectl(key: Self.key, environment: environment)
         let (kind, name) = try Kubectl.workload(p)
         guard let replicas = try p.int("replicas") else { throw DriverError(Self.key, "`replicas` is required") }

@@ -7,8 +7,18 @@ import Foundation
 /// the newest deployment older than the active (`SUCCESS`) one that Railway says can be rolled back to.
 /// `service` and `environment` may be ids, or names when the project is known (`project` or
 /// `RAILWAY_PROJECT_ID`). The token comes from the variable named by `token-env` and is never shown.
-public struct RailwayRollbackDriver: StepDriver {
+public struct RailwayRollbackDriver: StepDriver, ProgramDriver {
     static let key = "railway.rollback"
+
+    public static let spec = DriverSpec(
+        "railway.rollback", role: .step, "Rolls a service back to an earlier deployment through Railway's GraphQL API.",
+        timeout: "5m",
+        params: RailwayParams.access + [
+            ParamSpec("deployment", .string, "the deployment id to roll back to (default: the previous successful one)"),
+            ParamSpec("token-env", .string, default: "RAILWAY_API_TOKEN", "environment variable holding the API token"),
+            ParamSpec("api-url", .url, default: "https://backboard.railway.com/graphql/v2", "GraphQL endpoint"),
+        ]
+    )
     let environment: [String: String]
 
     /// - Parameter environment: variables consulted before the process environment (the token, the project id).
@@ -27,7 +37,7 @@ public struct RailwayRollbackDriver: StepDriver {
     static let rollbackMutation = "mutation deploymentRollback($id: String!) { deploymentRollback(id: $id) }"
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let tokenVariable = p.text("token-env") ?? "RAILWAY_API_TOKEN"
         guard let token = RailwayCLI.variable(tokenVariable, environment: environment) else {
             throw DriverError(Self.key, "the API token variable \(tokenVariable) is not set")

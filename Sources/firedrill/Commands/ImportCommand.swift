@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FiredrillCore
+import FiredrillDrivers
 
 /// `firedrill import …` — bring plans over from other tools.
 struct ImportCommand: ParsableCommand {
@@ -69,7 +70,7 @@ struct ImportChaosToolkitCommand: ParsableCommand {
             Console.error("\(imported.unmapped.count) item(s) not mapped: \(target) has a TODO for each and will not validate until you decide")
             throw ExitCode(imported.exitCode)
         }
-        let check = PlanLoader.load(data: Data(imported.yaml.utf8), path: output ?? "imported.yaml")
+        let check = PlanLoader.load(data: Data(imported.yaml.utf8), path: output ?? "imported.yaml", catalog: BuiltinDrivers.catalog)
         if check.plan == nil {
             StandardStreams.err(check.rendered() + "\n")
             Console.error("the imported plan does not validate: fix the errors above")

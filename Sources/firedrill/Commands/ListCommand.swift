@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FiredrillCore
+import FiredrillDrivers
 
 /// `firedrill list [DIR]` — a table of the plans found.
 struct ListCommand: ParsableCommand {
@@ -19,7 +20,7 @@ struct ListCommand: ParsableCommand {
         var rows: [[String]] = [["KIND", "NAME", "ENVIRONMENT", "SCHEDULE", "FILE"]]
         var invalid = 0
         for file in files {
-            let result = PlanLoader.load(path: file)
+            let result = PlanLoader.load(path: file, catalog: BuiltinDrivers.catalog)
             if let plan = result.plan {
                 let schedule = plan.schedule.map { "\($0.cron) (\($0.timezone))" } ?? "-"
                 rows.append([plan.kind.rawValue, plan.name, plan.environment, schedule, file])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FiredrillCore
+import FiredrillDrivers
 import FiredrillReport
 
 /// `firedrill recover RUN_DIR` — finish the undos and rollbacks of a run whose runner died.
@@ -35,7 +36,7 @@ struct RecoverCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runDirectory = fromStore ? try await StoredRun.directory(of: self.runDirectory, options: storeOptions, reportsRoot: reportsRoot) : self.runDirectory
-        let session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), observer: PlainConsole())
+        let session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), catalog: BuiltinDrivers.catalog, observer: PlainConsole())
         if dryRun {
             let owed: RecoverSession.Owed
             do {

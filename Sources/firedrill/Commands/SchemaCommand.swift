@@ -1,5 +1,6 @@
 import ArgumentParser
 import FiredrillCore
+import FiredrillDrivers
 
 /// `firedrill schema` — the JSON Schema of the plan format, generated from the driver catalog.
 struct SchemaCommand: ParsableCommand {
@@ -13,6 +14,6 @@ struct SchemaCommand: ParsableCommand {
     )
 
     func run() {
-        print(JSONOutput.pretty(JSONSchemaGenerator.schema()))
+        print(JSONOutput.pretty(JSONSchemaGenerator.schema(BuiltinDrivers.catalog)))
     }
 }

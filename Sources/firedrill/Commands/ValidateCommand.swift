@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FiredrillCore
+import FiredrillDrivers
 
 /// `firedrill validate FILE|DIR…` — every problem in every plan, in one pass.
 struct ValidateCommand: ParsableCommand {
@@ -34,7 +35,7 @@ struct ValidateCommand: ParsableCommand {
             // Each iteration writes only its own slot, so sharing the buffer across threads is safe.
             nonisolated(unsafe) let base = buffer.baseAddress!
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                base[i] = PlanLoader.load(path: files[i], overrides: overrides, strictOverrides: files.count == 1)
+                base[i] = PlanLoader.load(path: files[i], catalog: BuiltinDrivers.catalog, overrides: overrides, strictOverrides: files.count == 1)
             }
         }
         for path in missing {

@@ -1,3 +1,4 @@
+import FiredrillTestSupport
 import Foundation
 import Testing
 @testable import FiredrillCore
@@ -12,19 +13,19 @@ import Testing
     @Test func committedReferenceIsCurrent() throws {
         let document = try String(contentsOf: Self.documentURL, encoding: .utf8)
         if ProcessInfo.processInfo.environment["FIREDRILL_UPDATE_DOCS"] == "1" {
-            let updated = try #require(CatalogDocGenerator.replacingGeneratedBlock(in: document), "the generated-block markers are missing")
+            let updated = try #require(CatalogDocGenerator.replacingGeneratedBlock(in: document, catalog: TestCatalog.builtin), "the generated-block markers are missing")
             if updated != document { try updated.write(to: Self.documentURL, atomically: true, encoding: .utf8) }
         }
         let current = try String(contentsOf: Self.documentURL, encoding: .utf8)
         let block = try #require(CatalogDocGenerator.generatedBlock(in: current),
                                  "docs/plan-format.md lacks \(CatalogDocGenerator.beginMarker) … \(CatalogDocGenerator.endMarker)")
-        #expect(block == CatalogDocGenerator.markdown(),
+        #expect(block == CatalogDocGenerator.markdown(TestCatalog.builtin),
                 "docs/plan-format.md is stale: run `FIREDRILL_UPDATE_DOCS=1 swift test --filter CatalogDocGeneratorTests` and commit the result")
     }
 
     @Test func everyDriverAndEveryParameterIsDocumented() {
-        let markdown = CatalogDocGenerator.markdown()
-        for spec in DriverCatalog.all {
+        let markdown = CatalogDocGenerator.markdown(TestCatalog.builtin)
+        for spec in TestCatalog.builtin.all {
             #expect(markdown.contains("#### `\(spec.key)`"), "\(spec.key) has no section")
             for p in spec.params {
                 #expect(markdown.contains("| `\(p.name)` |"), "\(spec.key).\(p.name) is missing")
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func aDriverSectionStatesItsFactsRulesAndParameters() throws {
-        let markdown = CatalogDocGenerator.markdown()
+        let markdown = CatalogDocGenerator.markdown(TestCatalog.builtin)
         let start = try #require(markdown.range(of: "#### `process.kill`"))
         let end = try #require(markdown.range(of: "#### ", range: start.upperBound..<markdown.endIndex))
         let section = String(markdown[start.lowerBound..<end.lowerBound])
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func probesListWhatTheyObserveAndShorthandsAreExplained() {
-        let markdown = CatalogDocGenerator.markdown()
+        let markdown = CatalogDocGenerator.markdown(TestCatalog.builtin)
         #expect(markdown.contains("| observes | `status`, `headers`, `body`, `json`, `latency`"))
         #expect(markdown.contains("`command: [program, arg…]` means `command: { run: [program, arg…] }`"))
         #expect(markdown.contains("`wait: 5m` means `wait: { for: 5m }`"))
@@ -65,11 +66,11 @@ import Testing
 
     @Test func replacingTheBlockKeepsTheNarrativeAndIsIdempotent() throws {
         let document = "# Title\n\nNarrative.\n\n\(CatalogDocGenerator.beginMarker)\nold text\n\(CatalogDocGenerator.endMarker)\n\nTrailer.\n"
-        let once = try #require(CatalogDocGenerator.replacingGeneratedBlock(in: document))
+        let once = try #require(CatalogDocGenerator.replacingGeneratedBlock(in: document, catalog: TestCatalog.builtin))
         #expect(once.hasPrefix("# Title\n\nNarrative.\n\n"))
         #expect(once.hasSuffix("\(CatalogDocGenerator.endMarker)\n\nTrailer.\n"))
         #expect(!once.contains("old text"))
-        #expect(CatalogDocGenerator.replacingGeneratedBlock(in: once) == once)
-        #expect(CatalogDocGenerator.replacingGeneratedBlock(in: "no markers") == nil)
+        #expect(CatalogDocGenerator.replacingGeneratedBlock(in: once, catalog: TestCatalog.builtin) == once)
+        #expect(CatalogDocGenerator.replacingGeneratedBlock(in: "no markers", catalog: TestCatalog.builtin) == nil)
     }
 }

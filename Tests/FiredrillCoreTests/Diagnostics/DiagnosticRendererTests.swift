@@ -1,3 +1,4 @@
+import FiredrillTestSupport
 import Foundation
 import Testing
 @testable import FiredrillCore
@@ -26,7 +27,7 @@ import Testing
         method:
           - process.kill: { match: worker, mode: randm }
         """
-        let result = PlanLoader.load(data: Data(text.utf8), path: "x.yaml")
+        let result = PlanLoader.load(data: Data(text.utf8), path: "x.yaml", catalog: TestCatalog.builtin)
         let d = try #require(result.errors.first)
         let rendered = result.rendered().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(rendered[0] == "x.yaml:7:42: error: `process.kill.mode`: `randm` is not one of random, oldest, newest, all")

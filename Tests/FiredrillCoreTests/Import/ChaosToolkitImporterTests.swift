@@ -1,3 +1,4 @@
+import FiredrillTestSupport
 import Foundation
 import Testing
 @testable import FiredrillCore
@@ -13,7 +14,7 @@ import Testing
     static func importFixture(_ name: String) throws -> (result: ChaosToolkitImport, plan: Plan?, rendered: String) {
         let (path, data) = try fixture(name)
         let result = try ChaosToolkitImporter(path: path).translate(data)
-        let loaded = PlanLoader.load(data: Data(result.yaml.utf8), path: "imported.yaml")
+        let loaded = PlanLoader.load(data: Data(result.yaml.utf8), path: "imported.yaml", catalog: TestCatalog.builtin)
         return (result, loaded.plan, loaded.rendered())
     }
 

@@ -1,3 +1,4 @@
+import FiredrillTestSupport
 import Foundation
 import Testing
 @testable import FiredrillCore
@@ -66,7 +67,7 @@ import Testing
         try #require(!expected.isEmpty, "\(name) has no `# expect:` line")
 
         let path = Self.badDirectory.appendingPathComponent(name).path
-        let result = PlanLoader.load(path: path)
+        let result = PlanLoader.load(path: path, catalog: TestCatalog.builtin)
         #expect(result.plan == nil, "\(name) loaded as a valid plan")
 
         var unmatched = result.errors

@@ -1,3 +1,4 @@
+import FiredrillTestSupport
 import Foundation
 import Testing
 @testable import FiredrillCore
@@ -53,7 +54,7 @@ import Testing
     @Test(arguments: ExamplePlanTests.planFiles())
     func loadsCleanlyAndKeepsItsFacts(_ relative: String) throws {
         let path = Self.repositoryRoot.appendingPathComponent(relative).path
-        let result = PlanLoader.load(path: path)
+        let result = PlanLoader.load(path: path, catalog: TestCatalog.builtin)
         #expect(result.diagnostics.isEmpty, "\(relative):\n\(result.rendered())")
         let plan = try #require(result.plan)
         let facts = try #require(Self.expected[relative], "\(relative) is not listed in ExamplePlanTests.expected")
@@ -79,7 +80,7 @@ import Testing
 
     @Test func localDemosTargetOnlyTheSandboxOnLoopback() throws {
         for relative in Self.planFiles() where relative.contains("/local-") && !relative.contains("/local-postgres-") {
-            let plan = try #require(PlanLoader.load(path: Self.repositoryRoot.appendingPathComponent(relative).path).plan)
+            let plan = try #require(PlanLoader.load(path: Self.repositoryRoot.appendingPathComponent(relative).path, catalog: TestCatalog.builtin).plan)
             #expect(plan.environment == "local")
             #expect(plan.vars.first { $0.name == "port" }?.value == "18080")
             #expect(plan.text.contains("127.0.0.1:${port}"))
@@ -93,7 +94,7 @@ import Testing
         let relatives = Self.planFiles().filter { $0.contains("/local-postgres-") }
         #expect(relatives.count == 2)
         for relative in relatives {
-            let plan = try #require(PlanLoader.load(path: Self.repositoryRoot.appendingPathComponent(relative).path).plan)
+            let plan = try #require(PlanLoader.load(path: Self.repositoryRoot.appendingPathComponent(relative).path, catalog: TestCatalog.builtin).plan)
             #expect(plan.environment == "local")
             #expect(plan.vars.contains { $0.name == "pg-bin" })
             let dsns = plan.vars.filter { ["dsn", "primary", "standby"].contains($0.name) }
@@ -105,7 +106,7 @@ import Testing
 
     @Test func thePrimaryFailoverDrillRunsMonthly() throws {
         let path = Self.repositoryRoot.appendingPathComponent("drills/postgres-primary-failover.yaml").path
-        let plan = try #require(PlanLoader.load(path: path).plan)
+        let plan = try #require(PlanLoader.load(path: path, catalog: TestCatalog.builtin).plan)
         #expect(plan.schedule?.cron == "0 3 1 * *")
         #expect(plan.heartbeat != nil)
         if case .heartbeat? = plan.rpo {} else { Issue.record("RPO must be measured by heartbeat") }
@@ -116,7 +117,7 @@ import Testing
     @Test func committedSchemaIsCurrent() throws {
         let url = Self.repositoryRoot.appendingPathComponent("docs/firedrill.schema.json")
         let committed = try String(contentsOf: url, encoding: .utf8)
-        let generated = JSONOutput.pretty(JSONSchemaGenerator.schema())
+        let generated = JSONOutput.pretty(JSONSchemaGenerator.schema(TestCatalog.builtin))
         #expect(committed.trimmingCharacters(in: .newlines) == generated,
                 "docs/firedrill.schema.json is stale: regenerate it with `firedrill schema > docs/firedrill.schema.json`")
     }

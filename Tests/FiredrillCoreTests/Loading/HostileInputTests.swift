@@ -1,3 +1,4 @@
+import FiredrillTestSupport
 import Foundation
 import Testing
 @testable import FiredrillCore
@@ -16,7 +17,7 @@ import Testing
     """
 
     static func load(_ text: String) -> LoadResult {
-        PlanLoader.load(data: Data(text.utf8), path: "hostile.yaml")
+        PlanLoader.load(data: Data(text.utf8), path: "hostile.yaml", catalog: TestCatalog.builtin)
     }
 
     /// Nesting far past the limit, in every way YAML nests, is refused before the composer recurses.
@@ -127,12 +128,12 @@ import Testing
 
     @Test func anUnknownVarOverrideIsAnErrorWithASuggestion() {
         let text = Self.header + "vars: { namespace: geo, api: x }\n"
-        let result = PlanLoader.load(data: Data(text.utf8), path: "p.yaml", overrides: ["namepsace": "prod-geo"])
+        let result = PlanLoader.load(data: Data(text.utf8), path: "p.yaml", catalog: TestCatalog.builtin, overrides: ["namepsace": "prod-geo"])
         #expect(result.errors.map(\.message) == ["`--var namepsace=…` names no var of this plan"])
         #expect(result.errors.first?.hint == "did you mean `namespace`?")
-        let lenient = PlanLoader.load(data: Data(text.utf8), path: "p.yaml", overrides: ["namepsace": "prod-geo"], strictOverrides: false)
+        let lenient = PlanLoader.load(data: Data(text.utf8), path: "p.yaml", catalog: TestCatalog.builtin, overrides: ["namepsace": "prod-geo"], strictOverrides: false)
         #expect(lenient.errors.isEmpty)
-        let referenced = PlanLoader.load(data: Data((Self.header + "description: \"${extra}\"\n").utf8), path: "p.yaml", overrides: ["extra": "x"])
+        let referenced = PlanLoader.load(data: Data((Self.header + "description: \"${extra}\"\n").utf8), path: "p.yaml", catalog: TestCatalog.builtin, overrides: ["extra": "x"])
         #expect(referenced.errors.isEmpty, "a var the plan references but does not declare may be given")
     }
 
@@ -141,7 +142,7 @@ import Testing
             PlanNode.Entry(key: "replicas", keyLocation: SourceLocation(file: "p", line: 1, column: 1),
                            value: PlanNode(.scalar("99999999999", quoted: false), at: SourceLocation(file: "p", line: 1, column: 1))),
         ]), at: SourceLocation(file: "p", line: 1, column: 1))
-        let params = DriverParams(key: "kubernetes.scale", node: node)
+        let params = DriverParams(key: "kubernetes.scale", node: node, spec: TestCatalog.builtin.spec("kubernetes.scale"))
         #expect(throws: DriverError.self) { try params.int("replicas") }
     }
 }

@@ -1,4 +1,5 @@
 import FiredrillCore
+import FiredrillTestSupport
 import Foundation
 import Testing
 
@@ -18,7 +19,7 @@ struct NotifyLoadingTests {
         notify:
         \(notify)
         """
-        return PlanLoader.load(data: Data(text.utf8), path: "plan.yaml")
+        return PlanLoader.load(data: Data(text.utf8), path: "plan.yaml", catalog: TestCatalog.builtin)
     }
 
     @Test func webhooksAndSlackWithEventsAndAnnounceLoad() throws {

@@ -1,3 +1,4 @@
+import FiredrillTestSupport
 import Foundation
 import Testing
 @testable import FiredrillCore
@@ -90,7 +91,7 @@ import Testing
     }
 
     @Test func theUnmutatedPlanIsValid() {
-        let result = PlanLoader.load(data: Data(Self.validPlan.utf8), path: "base.yaml")
+        let result = PlanLoader.load(data: Data(Self.validPlan.utf8), path: "base.yaml", catalog: TestCatalog.builtin)
         #expect(result.diagnostics.isEmpty, "\(result.rendered())")
         #expect(result.plan != nil)
     }
@@ -100,7 +101,7 @@ import Testing
         #expect(cases.count >= 300)
         var rejected = 0
         for (label, data) in cases {
-            let result = PlanLoader.load(data: data, path: "mutant.yaml")
+            let result = PlanLoader.load(data: data, path: "mutant.yaml", catalog: TestCatalog.builtin)
             let lineCount = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
             if result.plan == nil {
                 rejected += 1

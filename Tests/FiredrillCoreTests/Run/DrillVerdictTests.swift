@@ -32,7 +32,7 @@ import Testing
         let dir = try TempDirectory.make(prefix: "firedrill-verdicts")
         let path = dir + "/plan.yaml"
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return PlanLoader.load(path: path, overrides: [:])
+        return PlanLoader.load(path: path, catalog: TestCatalog.builtin, overrides: [:])
     }
 
     @Test func theLeadIsTwiceTheRPOObjectiveUnlessSet() throws {

@@ -67,7 +67,7 @@ import Testing
         method:
           - command: [echo, ok]
         """
-        let plan = try #require(PlanLoader.load(data: Data(text.utf8), path: "p.yaml", overrides: ["where": "Production "]).plan)
+        let plan = try #require(PlanLoader.load(data: Data(text.utf8), path: "p.yaml", catalog: TestCatalog.builtin, overrides: ["where": "Production "]).plan)
         #expect(plan.environment == "Production")
         let resolver = try Resolver.forPlan(plan, readSecrets: false)
         let reader: ProductionGate.ContextReader = { _ in (0, "", "") }
@@ -92,7 +92,7 @@ import Testing
         method:
           - command: [echo, ok]
         """
-        let messages = PlanLoader.load(data: Data(text.utf8), path: "p.yaml").errors.map(\.message)
+        let messages = PlanLoader.load(data: Data(text.utf8), path: "p.yaml", catalog: TestCatalog.builtin).errors.map(\.message)
         #expect(messages == [
             "`environment.name` may reference vars and `${env.NAME}` only, not `${secret.env}`",
             "`environment.aws-account` must be a 12-digit AWS account id, but this is `12345`",

@@ -1,3 +1,4 @@
+import FiredrillTestSupport
 import Foundation
 import Testing
 @testable import FiredrillCore
@@ -19,7 +20,7 @@ struct ExpectCheckTests {
             method:
               - wait: 1s
             """
-        return PlanLoader.load(data: Data(yaml.utf8), path: "units.yaml")
+        return PlanLoader.load(data: Data(yaml.utf8), path: "units.yaml", catalog: TestCatalog.builtin)
     }
 
     static func errors(_ probe: String, expect: String) -> [Diagnostic] {
@@ -67,7 +68,7 @@ struct ExpectCheckTests {
             method:
               - wait: 1s
             """
-        let errors = PlanLoader.load(data: Data(yaml.utf8), path: "units.yaml").errors
+        let errors = PlanLoader.load(data: Data(yaml.utf8), path: "units.yaml", catalog: TestCatalog.builtin).errors
         #expect(errors.map(\.message) == ["`expect`: `postgres` observes no field `valeu`"])
     }
 
@@ -141,7 +142,7 @@ struct ExpectCheckTests {
     }
 
     @Test func theFieldsOfACallFollowItsParameters() throws {
-        let spec = try #require(DriverCatalog.spec("prometheus"))
+        let spec = try #require(TestCatalog.builtin.spec("prometheus"))
         let node = try ToleranceParsingTests.expectNode("expect: { url: x, query: y, unit: ratio }")
         #expect(spec.observedFields(node).first { $0.name == "value" }?.kind == .ratio)
         let bare = try ToleranceParsingTests.expectNode("expect: { url: x, query: y }")
@@ -149,7 +150,7 @@ struct ExpectCheckTests {
     }
 
     @Test func everyProbeDeclaresItsFields() {
-        for spec in DriverCatalog.all where spec.role.contains(.probe) {
+        for spec in TestCatalog.builtin.all where spec.role.contains(.probe) {
             #expect(!spec.fields.isEmpty, "\(spec.key) declares no fields")
             #expect(Set(spec.fields.map(\.name)).count == spec.fields.count, "\(spec.key) declares a field twice")
         }

@@ -72,7 +72,7 @@ extension MotoBackedTests {
                 environment: staging
                 method:
                   - aws.ecs.update-service: { cluster: "file:///etc/hostname", service: api, desired-count: 0 }
-                """.utf8), path: "p.yaml")
+                """.utf8), path: "p.yaml", catalog: TestCatalog.builtin)
             #expect(plan.errors.map(\.message) == ["`aws.ecs.update-service.cluster` starts with `file://`: the aws CLI would read a local file and send its contents"])
         }
 

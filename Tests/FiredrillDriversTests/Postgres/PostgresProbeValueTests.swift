@@ -20,7 +20,7 @@ struct PostgresProbeValueTests {
         let expectNode = try params(expect)
         let (tolerance, diagnostics) = Tolerance.parse(expectNode)
         #expect(diagnostics.isEmpty)
-        return ProbeSpec(name: "check", call: DriverCall(key: "postgres", params: node, location: node.location),
+        return ProbeSpec(name: "check", call: DriverCall(key: "postgres", params: node, location: node.location, spec: TestCatalog.builtin.spec("postgres")),
                          expect: tolerance, expectNode: expectNode, timeout: nil, location: node.location)
     }
 

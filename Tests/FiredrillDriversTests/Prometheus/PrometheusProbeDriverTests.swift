@@ -180,7 +180,7 @@ struct PrometheusProbeDriverTests {
             let expectNode = try params("{ value: '\(expect)' }")
             let (tolerance, diagnostics) = Tolerance.parse(expectNode)
             #expect(diagnostics.isEmpty)
-            return ProbeSpec(name: "queue", call: DriverCall(key: "prometheus", params: node, location: node.location),
+            return ProbeSpec(name: "queue", call: DriverCall(key: "prometheus", params: node, location: node.location, spec: TestCatalog.builtin.spec("prometheus")),
                              expect: tolerance, expectNode: expectNode, timeout: nil, location: node.location)
         }
 
@@ -211,7 +211,7 @@ struct PrometheusProbeDriverTests {
             let node = try params("{ url: '\(base)', query: '\(query)'\(unit.map { ", unit: \($0)" } ?? "") }")
             let expectNode = try params("{ value: '\(expect)' }")
             let (tolerance, _) = Tolerance.parse(expectNode)
-            return ProbeSpec(name: "error-ratio", call: DriverCall(key: "prometheus", params: node, location: node.location),
+            return ProbeSpec(name: "error-ratio", call: DriverCall(key: "prometheus", params: node, location: node.location, spec: TestCatalog.builtin.spec("prometheus")),
                              expect: expect.contains("${") ? nil : tolerance, expectNode: expectNode, timeout: nil, location: node.location)
         }
 

@@ -32,7 +32,7 @@ import Testing
         #expect(crashedJUnit.failedCases.contains { $0.hasSuffix(".undo/undo #1 (inject) owed") })
         #expect(crashedJUnit.failedCases.contains { $0.hasSuffix(".run/rollback") })
 
-        let outcome = try await RecoverSession(runDirectory: dir, drivers: drivers, observer: nil).recover()
+        let outcome = try await RecoverSession(runDirectory: dir, drivers: drivers, catalog: TestCatalog.builtin, observer: nil).recover()
         #expect(outcome.undone == 1 && outcome.failures == 0)
 
         let out = try ReportRig.render(dir)

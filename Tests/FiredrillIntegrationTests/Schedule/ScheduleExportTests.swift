@@ -56,7 +56,7 @@ import Testing
             #expect(timer.contains("Persistent=true"))
             let calendars = timer.split(separator: "\n").filter { $0.hasPrefix("OnCalendar=") }.map { String($0.dropFirst("OnCalendar=".count)) }
             try #require(!calendars.isEmpty)
-            let loaded = try #require(PlanLoader.load(path: dir + "/plans/\(plan).yaml").plan?.schedule)
+            let loaded = try #require(PlanLoader.load(path: dir + "/plans/\(plan).yaml", catalog: TestCatalog.builtin).plan?.schedule)
             let cron = try CronExpression.parse(loaded.cron)
             let zone = try #require(TimeZone(identifier: loaded.timezone))
             // From a week before the spring-forward change in Europe and the US.
