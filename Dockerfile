@@ -27,10 +27,10 @@ RUN apt-get update \
  && chmod 0755 /usr/local/bin/kubectl \
  && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/firedrill /usr/local/bin/firedrill
-# The CronJob mounts the plans at /plans and an emptyDir at /work/reports; the history goes to the store named by
+# The CronJob mounts the plans at /plans and an emptyDir at /var/lib/firedrill/reports; the history goes to the store named by
 # FIREDRILL_STORE (from a Secret), so nothing of value stays in the pod.
-RUN useradd --system --uid 10001 --home-dir /work --create-home firedrill
+RUN useradd --system --uid 10001 --home-dir /var/lib/firedrill --create-home firedrill
 USER 10001
-WORKDIR /work
+WORKDIR /var/lib/firedrill
 ENTRYPOINT ["/usr/local/bin/firedrill"]
 CMD ["--help"]

@@ -97,7 +97,7 @@ public struct KubernetesExport: Sendable {
         let limits = plan.plan.limits
         let deadline = Int((limits.duration.seconds + limits.rollbacks.seconds).rounded(.up)) + 300
         let container: ManifestYAML = .map([
-            ("name", .string("firedrill")), ("image", .string(image)), ("workingDir", .string("/work")),
+            ("name", .string("firedrill")), ("image", .string(image)), ("workingDir", .string("/var/lib/firedrill")),
             ("args", .list([.string("run"), .string("/plans/" + Self.configMapKey(plan)), .string("--quiet")])),
             ("env", .list([.map([
                 ("name", .string(StoreLocation.environmentVariable)),
@@ -105,7 +105,7 @@ public struct KubernetesExport: Sendable {
             ])])),
             ("volumeMounts", .list([
                 .map([("name", .string("plans")), ("mountPath", .string("/plans")), ("readOnly", .bool(true))]),
-                .map([("name", .string("reports")), ("mountPath", .string("/work/reports"))]),
+                .map([("name", .string("reports")), ("mountPath", .string("/var/lib/firedrill/reports"))]),
             ])),
         ])
         let pod: ManifestYAML = .map([
