@@ -12,6 +12,8 @@ public struct PlanLoader {
     var autoNameCounter: [String: Int] = [:]
     /// Steady-state probe names, for `use:`.
     var probeNames: Set<String> = []
+    /// The steady-state probes, for `until: { probe: { use: NAME } }` in steps.
+    var steadyStateProbes: [ProbeSpec] = []
     /// Names the plan references as `${name}`, so a `--var` for one it never declares still counts as known.
     var referencedVariables: Set<String> = []
 
@@ -141,6 +143,7 @@ public struct PlanLoader {
 
         plan.steadyState = probeList(root["steady-state"], section: "steady-state", allowUse: false)
         probeNames = Set(plan.steadyState.map(\.name))
+        steadyStateProbes = plan.steadyState
         plan.guards = probeList(root["guards"], section: "guards", allowUse: true, steadyState: plan.steadyState)
         if kind == .experiment, let node = root["effect"] {
             plan.effect = probeList(node, section: "effect", allowUse: true, steadyState: plan.steadyState)
