@@ -20,6 +20,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
     case probeResult = "probe.result"
     case targetsResolved = "targets.resolved"
     case floodOpened = "flood.opened"
+    case trafficTotal = "traffic.total"
     case effectSeen = "effect.seen"
     case effectNotSeen = "effect.not-seen"
     case untilEnded = "until.ended"
@@ -81,7 +82,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
         switch self {
         case .stepStarted, .stepEnded, .targetsResolved, .floodOpened: return "the step's name"
         case .untilEnded, .repeatStarted, .repeatEnded, .manualWaiting, .manualAnswered, .manualTimedOut: return "the step's name"
-        case .probeResult, .drillDetected, .drillFirstHealthy, .drillStable: return "the probe's name"
+        case .probeResult, .drillDetected, .drillFirstHealthy, .drillStable, .trafficTotal: return "the probe's name"
         case .guardBreached: return "the guard's name"
         case .effectSeen, .effectNotSeen: return "the effect check's name"
         case .undoIntent, .undoStarted, .undoDone, .undoFailed: return "the step that applied the effect"
@@ -103,6 +104,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
         case .stepStarted: return "Before a step (method, disaster, recovery, rollback or failback step) runs."
         case .stepEnded: return "When a step finished, failed or was cancelled."
         case .probeResult: return "After each probe check: steady state, guard, `recovered` watch, verify; for an `until` step, its first attempt, every 10th and its last."
+        case .trafficTotal: return "When a `traffic` stream of a guard or `recovered` probe stops (its watch ended): its figures over its whole life, the fault window as one."
         case .untilEnded: return "When an `until` step's probe passed, or its timeout passed first (the step then fails)."
         case .repeatStarted: return "Before each repetition of a step with `repeat:`; the repetition's undo intents follow it."
         case .repeatEnded: return "When a repetition of a step with `repeat:` finished, failed or was cancelled."
@@ -219,6 +221,17 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
                 Field("expected", "string, optional", "what was expected"),
                 Field("role", "string, optional", "`steady-state-before`, `steady-state-after`, `steady-state-baseline`, `steady-state-after-rollback`, `steady-state-after-failback`, `guard`, `recovered`, `verify` or `until`"),
                 Field("attempt", "number, optional", "`until` steps: which attempt this was"),
+            ]
+        case .trafficTotal:
+            return [
+                Field("role", "string", "`guard` or `recovered`"), Field("requests", "number", "requests whose outcome is known"),
+                Field("ok", "number", "requests that succeeded"), Field("errors", "number", "requests that failed"),
+                Field("success", "number or null", "percent that succeeded; null when none finished"),
+                Field("p50", "number or null", "median latency, seconds"), Field("p95", "number or null", "95th percentile latency, seconds"),
+                Field("p99", "number or null", "99th percentile latency, seconds"), Field("max", "number or null", "slowest request, seconds"),
+                Field("rate", "number", "requests per second achieved"), Field("seconds", "number", "the span the stream ran"),
+                Field("error-kinds", "object", "failed requests by kind"), Field("statuses", "object", "responses by status code"),
+                Field("line", "string", "the figures in one line, as the console shows them"),
             ]
         case .untilEnded:
             return [

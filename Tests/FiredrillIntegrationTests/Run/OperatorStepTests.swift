@@ -50,6 +50,11 @@ import Testing
         }
 
         func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: dir + "/" + name) }
+
+        func reportJSON() throws -> [String: Any] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: runDir + "/report.json"))
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
     }
 
     static func goNoGoPlan(_ dir: String, timeout: String = "2m") -> String {
@@ -109,6 +114,14 @@ import Testing
 
         let markdown = try String(contentsOfFile: rig.runDir + "/report.md", encoding: .utf8)
         #expect(markdown.contains("approved by alice: dashboards green"), "the report must show the answer")
+        #expect(markdown.contains("## Operator steps"))
+        let report = try rig.reportJSON()
+        let rows = try #require(report["operatorSteps"] as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["answer"] as? String == "approved")
+        #expect(rows.first?["operator"] as? String == "alice")
+        #expect(rows.first?["who"] as? String == "incident-commander")
+        #expect(rows.first?["answeredAt"] as? String == answered.data["answered-at"]?.stringValue)
 
         let late = try await rig.confirm(["go-no-go", "--operator", "bob"])
         #expect(late.status == 3, "an answer after the run ended is refused: \(late.output)")
@@ -241,5 +254,49 @@ import Testing
         #expect((2...4).contains(stamps.count))
         let markdown = try String(contentsOfFile: rig.runDir + "/report.md", encoding: .utf8)
         #expect(markdown.contains("ran \(stamps.count) times every 300ms ± 100ms"), "the report shows how many ran")
+    }
+
+    @Test func aTrafficGuardGivesOneAvailabilityFigureOverTheRepeatedFault() async throws {
+        let rig = try Rig("repeat-traffic")
+        let port = try LoopbackPort.free()
+        let server = try ChildProcess(["/usr/bin/python3", "-m", "http.server", String(port), "--bind", "127.0.0.1"], workingDirectory: rig.dir)
+        defer { server.signal(SIGKILL) }
+        let runner = try rig.start("""
+        apiVersion: firedrill/v1
+        kind: Experiment
+        name: repeat-traffic
+        title: a repeated fault under a traffic guard
+        environment: test
+        steady-state:
+          - name: api
+            traffic: { url: "http://127.0.0.1:\(port)/", rate: 20/s, for: 1s, window: 1s, request-timeout: 2s }
+            attempts: 40          # the server may take a moment to listen
+            every: 250ms
+        guards:
+          - use: api
+            every: 500ms
+            tolerate: 3
+        method:
+          - name: stamp
+            command: [mktemp, "\(rig.dir)/stamp.XXXXXX"]
+            repeat: { every: 500ms, for: 2s }
+        """)
+        let status = await runner.wait(timeout: .seconds(120))
+        #expect(status == 0, "runner: \(runner.readOutput())")
+        let events = try rig.events()
+        let total = try #require(events.first { $0.is(.trafficTotal) })
+        #expect(total.step == "api")
+        #expect(total.data["role"]?.stringValue == "guard")
+        let report = try rig.reportJSON()
+        let rows = try #require(report["trafficTotals"] as? [[String: Any]])
+        #expect(rows.count == 1)
+        let requests = try #require(rows.first?["requests"] as? Int)
+        #expect(requests >= 20, "2s or more at 20/s")
+        #expect(rows.first?["success"] as? Double == 100)
+        #expect(rows.first?["p99"] as? Double != nil)
+        let markdown = try String(contentsOfFile: rig.runDir + "/report.md", encoding: .utf8)
+        #expect(markdown.contains("## Availability over the whole window"))
+        let stamp = try #require(events.first { $0.is(.stepEnded) && $0.step == "stamp" })
+        #expect((4...5).contains(stamp.data["output"]?["repetitions"]?.intValue ?? 0))
     }
 }
