@@ -169,7 +169,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
             ]
         case .phaseStarted:
             return [
-                Field("phase", "string", "`steady-state-before`, `method`, `steady-state-after`, `heartbeat`, `baseline`, `heartbeat-lead`, `disaster`, `recovery`, `rpo`, `verify`, `failback`, `rollbacks` or `recovered-after-rollback`"),
+                Field("phase", "string", "`steady-state-before`, `method`, `steady-state-after`, `heartbeat`, `baseline`, `go-ahead` (a drill's operator steps at the head of `disaster`, before the injection), `heartbeat-lead`, `disaster`, `recovery`, `rpo`, `verify`, `failback`, `rollbacks` or `recovered-after-rollback`"),
                 Field("seconds", "number, optional", "`heartbeat-lead`: how long markers are written before the disaster"),
             ]
         case .runInterrupted:

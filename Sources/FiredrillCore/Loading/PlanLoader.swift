@@ -177,6 +177,11 @@ public struct PlanLoader {
             error(kindLocation(root), "a Drill needs a `disaster`: the steps that cause the outage",
                   hint: "for example `disaster: [ { process.kill: { pidfile: …/postmaster.pid, signal: KILL } } ]`")
         }
+        if !plan.disaster.isEmpty, plan.disaster.allSatisfy({ if case .manual = $0.action { return true } else { return false } }),
+           let node = root["disaster"] {
+            error(node.location, "`disaster` has only operator steps: a Drill needs at least one step that causes the outage",
+                  hint: "`manual` steps at the head of `disaster` run before the injection (the RTO clock starts after them)")
+        }
         if let node = root["recovered"] {
             plan.recovered = probe(node, section: "recovered", index: 0, allowUse: true, steadyState: plan.steadyState)
         } else {
