@@ -14,6 +14,8 @@ struct OperatorWait: Sendable {
 
     /// How often the answer directory and the terminal are checked.
     static let pollInterval: Duration = .milliseconds(200)
+    /// How often the prompt is shown again while nobody answers (a console prints every progress line).
+    static let progressEvery: Duration = .seconds(10)
 
     func run() async throws -> StepOutcome {
         guard runDirectory != nil || terminal != nil else {
@@ -58,7 +60,7 @@ struct OperatorWait: Sendable {
                 throw DriverError("manual", "nobody answered within \(DurationSyntax.format(spec.timeout))"
                                   + (spec.who.map { " (waiting for \($0))" } ?? ""))
             }
-            if lastProgress.map({ now - $0 >= .seconds(1) }) ?? true {
+            if lastProgress.map({ now - $0 >= Self.progressEvery }) ?? true {
                 lastProgress = now
                 let left = DurationSyntax.format(.seconds(Int64((deadline - now).seconds.rounded(.up))))
                 var line = "waiting for \(spec.who ?? "an operator"): \"\(prompt)\" — \(left) left"

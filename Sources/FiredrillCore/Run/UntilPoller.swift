@@ -9,6 +9,8 @@ struct UntilPoller: Sendable {
 
     /// Of the attempts between the first and the last, one in this many is journaled.
     static let journalEvery = 10
+    /// An attempt whose result is the same as the last one shown is shown only if this long has passed since.
+    static let progressEvery: Duration = .seconds(10)
 
     func run() async throws -> StepOutcome {
         do {
@@ -29,6 +31,7 @@ struct UntilPoller: Sendable {
         var attempt = 0
         var streak = 0
         var journaled = 0
+        var shown: (at: ContinuousClock.Instant, passed: Bool, message: String)?
         while true {
             try Task.checkCancellation()
             attempt += 1
@@ -55,8 +58,12 @@ struct UntilPoller: Sendable {
             let elapsed = clock.now - start
             let left = deadline - clock.now
             let streakText = needed > 1 ? ", \(streak)/\(needed) passes in a row" : ""
-            recorder.progress(step: step, "attempt \(attempt): \(result.passed ? "passed" : "not yet") — \(result.message)\(streakText); "
-                + (passed ? "done after \(Self.format(elapsed))" : "\(Self.format(max(left, .zero))) left"))
+            // Every change is shown; a repeat of the same result every `progressEvery`, so a console is never flooded.
+            if passed || timedOut || shown.map({ $0.passed != result.passed || $0.message != result.message || clock.now - $0.at >= Self.progressEvery }) ?? true {
+                shown = (clock.now, result.passed, result.message)
+                recorder.progress(step: step, "attempt \(attempt): \(result.passed ? "passed" : "not yet") — \(result.message)\(streakText); "
+                    + (passed ? "done after \(Self.format(elapsed))" : "\(Self.format(max(left, .zero))) left"))
+            }
             if passed || timedOut {
                 let ended: JSONValue = [
                     "passed": .bool(passed), "attempts": .number(Double(attempt)), "journaled-attempts": .number(Double(journaled)),

@@ -23,8 +23,9 @@ import Testing
             return path
         }
 
-        func start(_ plan: String) throws -> ChildProcess {
-            try ChildProcess([binary, "run", try write(plan), "--report-dir", runDir, "--quiet", "--no-store"], workingDirectory: dir)
+        func start(_ plan: String, quiet: Bool = true) throws -> ChildProcess {
+            try ChildProcess([binary, "run", try write(plan), "--report-dir", runDir, "--no-store"] + (quiet ? ["--quiet"] : []),
+                             workingDirectory: dir)
         }
 
         func events() throws -> [JournalEvent] {
@@ -298,5 +299,39 @@ import Testing
         #expect(markdown.contains("## Availability over the whole window"))
         let stamp = try #require(events.first { $0.is(.stepEnded) && $0.step == "stamp" })
         #expect((4...5).contains(stamp.data["output"]?["repetitions"]?.intValue ?? 0))
+    }
+
+    @Test func anInterruptEndsAWaitForAnOperatorAndRollsBack() async throws {
+        let rig = try Rig("confirm-interrupt")
+        let runner = try rig.start(Self.goNoGoPlan(rig.dir), quiet: false)
+        #expect(try await rig.waitFor(.manualWaiting, step: "go-no-go"))
+        try await Task.sleep(for: .milliseconds(300))
+        runner.signal(SIGINT)
+        // Well before the step's 2-minute timeout: the wait is cancelled, not sat out.
+        let status = await runner.wait(timeout: .seconds(60))
+        let output = runner.readOutput()
+        #expect(status == RunEnding.interrupted.exitCode, "runner: \(output)")
+        #expect(rig.exists("rolled-back"))
+        #expect(!rig.exists("after"))
+        // The console showed the prompt, who is expected and how to answer from elsewhere.
+        #expect(output.contains("go-no-go: waiting for incident-commander: \"Fail over to the standby?\""), "\(output)")
+        #expect(output.contains("answer: firedrill confirm \(rig.runDir) go-no-go --operator NAME"), "\(output)")
+        let ended = try #require(try rig.events().first { $0.is(.stepEnded) && $0.step == "go-no-go" })
+        #expect(ended.data["status"]?.stringValue == "cancelled")
+    }
+
+    @Test func anInterruptEndsPollingAndRollsBack() async throws {
+        let rig = try Rig("until-interrupt")
+        let runner = try rig.start(Self.untilPlan(rig.dir, timeout: "10m"), quiet: false)
+        #expect(try await rig.waitFor(.probeResult, step: "wait-for-flag"))
+        try await Task.sleep(for: .milliseconds(300))
+        runner.signal(SIGINT)
+        let status = await runner.wait(timeout: .seconds(60))
+        let output = runner.readOutput()
+        #expect(status == RunEnding.interrupted.exitCode, "runner: \(output)")
+        #expect(rig.exists("rolled-back"))
+        #expect(output.contains("wait-for-flag: attempt 1: not yet"), "\(output)")
+        let ended = try #require(try rig.events().first { $0.is(.stepEnded) && $0.step == "wait-for-flag" })
+        #expect(ended.data["status"]?.stringValue == "cancelled")
     }
 }
