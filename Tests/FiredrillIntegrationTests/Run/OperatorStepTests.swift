@@ -334,4 +334,39 @@ import Testing
         let ended = try #require(try rig.events().first { $0.is(.stepEnded) && $0.step == "wait-for-flag" })
         #expect(ended.data["status"]?.stringValue == "cancelled")
     }
+
+    /// On a terminal the prompt is shown and a typed `no …` answers it. The terminal is a real pseudo-terminal that
+    /// util-linux `script` gives the runner; the test types into it.
+    @Test func onATerminalTheOperatorTypesTheAnswer() async throws {
+        let rig = try Rig("confirm-tty")
+        let plan = try rig.write(Self.goNoGoPlan(rig.dir))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        let command = [rig.binary, "run", plan, "--report-dir", rig.runDir, "--no-store"].map { "'\($0)'" }.joined(separator: " ")
+        process.arguments = ["-qfec", command, "/dev/null"]
+        process.currentDirectoryURL = URL(fileURLWithPath: rig.dir)
+        let keyboard = Pipe()
+        process.standardInput = keyboard
+        let screen = rig.dir + "/screen.txt"
+        FileManager.default.createFile(atPath: screen, contents: nil)
+        let screenHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: screen))
+        process.standardOutput = screenHandle
+        process.standardError = screenHandle
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        #expect(try await rig.waitFor(.manualWaiting, step: "go-no-go"))
+        try keyboard.fileHandleForWriting.write(contentsOf: Data("maybe\nno replica lag 40s\n".utf8))
+        for _ in 0..<1200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "the run did not end within a minute")
+        let shown = try String(contentsOfFile: screen, encoding: .utf8)
+        #expect(shown.contains("Fail over to the standby?"), "\(shown)")
+        #expect(shown.contains("answer `yes` or `no`"), "an unclear answer is asked again: \(shown)")
+        #expect(!rig.exists("after"))
+        #expect(rig.exists("rolled-back"))
+        let answered = try #require(try rig.events().first { $0.is(.manualAnswered) })
+        #expect(answered.data["answer"]?.stringValue == "rejected")
+        #expect(answered.data["via"]?.stringValue == "terminal")
+        #expect(answered.data["comment"]?.stringValue == "replica lag 40s")
+    }
 }
