@@ -57,6 +57,11 @@ struct ConfirmCommand: ParsableCommand {
             }
             throw ExitStatus.failed
         }
+        // A runner that died while it waited reads no answer: say so rather than record one nobody will see.
+        if ProcessLock.state(runDirectory + "/" + RunDirectory.lockFileName) == .free {
+            Console.error("the runner of \(runDirectory) is no longer running, so nobody can read an answer; nothing was recorded. Run `firedrill recover \(runDirectory)` to finish what it owes")
+            throw ExitStatus.failed
+        }
         let answer = OperatorAnswer(step: step, approved: !reject, operator: `operator`, comment: comment, via: "confirm")
         do {
             try answer.write(in: runDirectory)

@@ -369,4 +369,16 @@ import Testing
         #expect(answered.data["via"]?.stringValue == "terminal")
         #expect(answered.data["comment"]?.stringValue == "replica lag 40s")
     }
+
+    @Test func confirmRefusesWhenTheRunnerIsGone() async throws {
+        let rig = try Rig("confirm-dead")
+        let runner = try rig.start(Self.goNoGoPlan(rig.dir))
+        #expect(try await rig.waitFor(.manualWaiting, step: "go-no-go"))
+        runner.signal(SIGKILL)
+        _ = await runner.wait(timeout: .seconds(30))
+        let answer = try await rig.confirm(["go-no-go", "--operator", "alice"])
+        #expect(answer.status == 3)
+        #expect(answer.output.contains("no longer running"), "\(answer.output)")
+        #expect(OperatorAnswer.read(for: "go-no-go", in: rig.runDir).isEmpty, "nothing was recorded")
+    }
 }
