@@ -123,4 +123,13 @@ import Testing
         #expect(replica.probe.call.key == "command" && replica.probe.name == "replica")
         #expect(replica.every == UntilSpec.defaultEvery && replica.timeout == UntilSpec.defaultTimeout)
     }
+
+    @Test func everyCycleIsReportedOnceAndItsDependentsKeepTheirReferences() {
+        let graph = VariableGraph(raw: ["a": "${b}", "b": "x${a}", "c": "${c}", "d": "${a}-y", "e": "${f}", "f": "plain"],
+                                  order: ["a", "b", "c", "d", "e", "f"])
+        let resolution = graph.resolve()
+        #expect(resolution.cycles == [["a", "b", "a"], ["c", "c"]])
+        #expect(resolution.values["d"] == "${a}-y", "a value built on a cycle keeps its reference, reported with the cycle")
+        #expect(resolution.values["e"] == "plain")
+    }
 }
