@@ -22,6 +22,8 @@ public enum HTMLReport {
         steps(r, &h)
         breachesAndDeviations(r, &h)
         effectChecks(r, &h)
+        operatorSteps(r, &h)
+        trafficTotals(r, &h)
         rollbacksAndFailback(r, &h)
         probes(r, &h)
         notes(r, &h)
@@ -232,6 +234,29 @@ public enum HTMLReport {
         for e in r.effects {
             let what = e.status == "seen" ? e.observed.map { $0.canonicalJSON() } ?? e.message : e.message
             h.add("<tr class=\"effect-\(ReportText.slug(e.status))\"><td>\(x(e.probe))</td><td><strong>\(x(e.status))</strong></td><td class=\"time\">\(x(h.time(e.at?.time)))</td><td>\(x(ReportText.excerpt(what)))</td></tr>")
+        }
+        h.add("</tbody></table></section>")
+    }
+
+    /// `manual` steps: what was asked, and who answered what, when.
+    static func operatorSteps(_ r: RunReport, _ h: inout Page) {
+        guard let rows = r.operatorSteps, !rows.isEmpty else { return }
+        h.add("<section id=\"operator-steps\"><h2>Operator steps</h2>")
+        h.add("<table id=\"operator-list\"><thead><tr><th>Step</th><th>Asked</th><th>Prompt</th><th>For</th><th>Answer</th><th>Operator</th><th>Comment</th><th>Answered at</th><th>Via</th><th>Waited</th></tr></thead><tbody>")
+        for o in rows {
+            h.add("<tr class=\"operator-\(ReportText.slug(o.answer))\"><td>\(x(o.step))</td><td class=\"time\">\(x(h.time(o.askedAt.time)))</td><td>\(x(ReportText.excerpt(o.prompt)))</td><td>\(x(o.who ?? "—"))</td><td><strong>\(x(o.answer))</strong></td><td>\(x(o.operator ?? "—"))</td><td>\(x(o.comment.map { ReportText.excerpt($0) } ?? "—"))</td><td>\(x(o.answeredAt ?? "—"))</td><td>\(x(o.via ?? "—"))</td><td>\(x(ReportText.seconds(o.waitedSeconds)))</td></tr>")
+        }
+        h.add("</tbody></table></section>")
+    }
+
+    /// Traffic streams over their whole life: one availability figure for the fault window.
+    static func trafficTotals(_ r: RunReport, _ h: inout Page) {
+        guard let totals = r.trafficTotals, !totals.isEmpty else { return }
+        h.add("<section id=\"traffic-totals\"><h2>Availability over the whole window</h2>")
+        h.add("<p>Every request of each traffic stream, from its first guard (or <code>recovered</code>) check to the end of its watch: the fault window as a whole, repetitions included, not window by window.</p>")
+        h.add("<table id=\"traffic-total-list\"><thead><tr><th>Probe</th><th>Role</th><th>Ended</th><th>Span</th><th>Requests</th><th>Success</th><th>p95</th><th>p99</th><th>Max</th></tr></thead><tbody>")
+        for t in totals {
+            h.add("<tr><td>\(x(t.probe))</td><td>\(x(t.role))</td><td class=\"time\">\(x(h.time(t.end.time)))</td><td>\(x(ReportText.seconds(t.seconds)))</td><td>\(t.requests.map(String.init) ?? "—")</td><td>\(x(t.success.map { ReportText.percent($0) } ?? "—"))</td><td>\(x(ReportText.seconds(t.p95)))</td><td>\(x(ReportText.seconds(t.p99)))</td><td>\(x(ReportText.seconds(t.max)))</td></tr>")
         }
         h.add("</tbody></table></section>")
     }

@@ -16,6 +16,8 @@ public enum MarkdownReport {
         steps(r, &w)
         breachesAndDeviations(r, &w)
         effectChecks(r, &w)
+        operatorSteps(r, &w)
+        trafficTotals(r, &w)
         rollbacksAndFailback(r, &w)
         probes(r, &w)
         notes(r, &w)
@@ -188,6 +190,34 @@ public enum MarkdownReport {
         for e in r.effects {
             let what = e.status == "seen" ? e.observed.map { $0.canonicalJSON() } ?? e.message : e.message
             w.line("| \(t(e.probe)) | **\(t(e.status))** | \(w.time(e.at?.time)) | \(t(ReportText.excerpt(what))) |")
+        }
+        w.line()
+    }
+
+    /// `manual` steps: what was asked, and who answered what, when.
+    static func operatorSteps(_ r: RunReport, _ w: inout Writer) {
+        guard let rows = r.operatorSteps, !rows.isEmpty else { return }
+        w.line("## Operator steps")
+        w.line()
+        w.line("| Step | Asked | Prompt | For | Answer | Operator | Comment | Answered at | Via | Waited |")
+        w.line("|---|---|---|---|---|---|---|---|---|---|")
+        for o in rows {
+            w.line("| \(t(o.step)) | \(w.time(o.askedAt.time)) | \(t(ReportText.excerpt(o.prompt))) | \(t(o.who ?? "—")) | **\(t(o.answer))** | \(t(o.operator ?? "—")) | \(t(o.comment.map { ReportText.excerpt($0) } ?? "—")) | \(t(o.answeredAt ?? "—")) | \(t(o.via ?? "—")) | \(ReportText.seconds(o.waitedSeconds)) |")
+        }
+        w.line()
+    }
+
+    /// Traffic streams over their whole life: one availability figure for the fault window.
+    static func trafficTotals(_ r: RunReport, _ w: inout Writer) {
+        guard let totals = r.trafficTotals, !totals.isEmpty else { return }
+        w.line("## Availability over the whole window")
+        w.line()
+        w.line("Every request of each traffic stream, from its first guard (or `recovered`) check to the end of its watch: the fault window as a whole, repetitions included, not window by window.")
+        w.line()
+        w.line("| Probe | Role | Ended | Span | Requests | Success | p95 | p99 | Max |")
+        w.line("|---|---|---|---|---|---|---|---|---|")
+        for x in totals {
+            w.line("| \(t(x.probe)) | \(t(x.role)) | \(w.time(x.end.time)) | \(ReportText.seconds(x.seconds)) | \(x.requests.map(String.init) ?? "—") | \(x.success.map { ReportText.percent($0) } ?? "—") | \(ReportText.seconds(x.p95)) | \(ReportText.seconds(x.p99)) | \(ReportText.seconds(x.max)) |")
         }
         w.line()
     }

@@ -54,6 +54,11 @@ public struct RunReport: Sendable, Codable {
     public var guardBreaches: [GuardBreachRow]
     /// An experiment's `effect` checks, in the order they were judged.
     public var effects: [EffectRow] = []
+    /// `manual` steps: the prompt, the answer, who gave it and when; absent when the plan has none.
+    public var operatorSteps: [OperatorRow]?
+    /// `traffic` guard and `recovered` streams over their whole life: one availability figure for the fault window;
+    /// absent when no traffic stream ran.
+    public var trafficTotals: [TrafficTotalRow]?
     public var deviations: [DeviationRow]
     public var rollbacks: [RollbackRow]
     public var rollbacksSkipped: String?

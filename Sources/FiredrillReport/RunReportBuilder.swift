@@ -22,6 +22,8 @@ struct RunReportBuilder: Sendable {
 
     private var breaches: [R.GuardBreachRow] = []
     private var effects: [R.EffectRow] = []
+    private var operatorSteps: [R.OperatorRow] = []
+    private var trafficTotals: [R.TrafficTotalRow] = []
     private var deviations: [R.DeviationRow] = []
     private var items: [(mono: Double, item: R.ActionItem)] = []
 
@@ -122,6 +124,10 @@ struct RunReportBuilder: Sendable {
         case .rpoMeasured: rpoEvent = e
         case .heartbeatStarted: heartbeatStarted = e
         case .heartbeatStopped: heartbeatStopped = e
+        case .manualWaiting: operatorSteps.append(Self.operatorAsked(e, at: at))
+        case .manualAnswered, .manualTimedOut:
+            if let i = operatorSteps.lastIndex(where: { $0.step == e.step }) { Self.operatorAnswered(&operatorSteps[i], e) }
+        case .trafficTotal: trafficTotals.append(Self.trafficTotal(e, at: at))
         default: break
         }
     }
@@ -343,6 +349,8 @@ struct RunReportBuilder: Sendable {
             report.productionAllowedBy = s["allowed-by"]?.stringValue ?? report.initiator
         }
         report.effects = effects
+        report.operatorSteps = operatorSteps.isEmpty ? nil : operatorSteps
+        report.trafficTotals = trafficTotals.isEmpty ? nil : trafficTotals
         // A check that watched but was never judged (the method ended early): say so rather than drop it.
         let judged = Set(effects.map(\.probe))
         for p in probes where p.role == "effect" && !judged.contains(p.probe) {

@@ -55,7 +55,8 @@ public enum KubernetesPermissions {
                 switch step.action {
                 case .driver(let call): keys.insert(call.key)
                 case .parallel(let inner): visit(inner)
-                case .wait: break
+                case .until(let until): keys.insert(until.probe.call.key)
+                case .wait, .manual: break
                 }
             }
         }

@@ -18,6 +18,7 @@ struct Firedrill: AsyncParsableCommand {
             CheckCommand.self,
             RunCommand.self,
             RecoverCommand.self,
+            ConfirmCommand.self,
             VerifyCommand.self,
             ReportCommand.self,
             ImportCommand.self,

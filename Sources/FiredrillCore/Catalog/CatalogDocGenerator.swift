@@ -97,6 +97,8 @@ public enum CatalogDocGenerator {
         case "traffic": return "Traffic (`traffic`)"
         case "wait": return "Waiting (`wait`)"
         case "parallel": return "Running steps together (`parallel`)"
+        case "until": return "Polling until a probe passes (`until`)"
+        case "manual": return "Operator steps (`manual`)"
         case "process": return "Local processes (`process.*`)"
         case "flood": return "Floods (`flood.*`)"
         case "kubernetes": return "Kubernetes (`kubernetes.*`)"

@@ -158,6 +158,7 @@ public enum JSONSchemaGenerator {
         case .tolerance: return .object(["$ref": "#/definitions/tolerance"])
         case .countOrMax: return .object(["anyOf": .array([.object(["type": "integer", "minimum": 1]), .object(["const": "max"]), interpolated])])
         case .steps: return .object(["type": "array", "items": .object(["$ref": "#/definitions/step"])])
+        case .probe: return .object(["$ref": "#/definitions/probe"])
         case .oneOf(let types): return .object(["anyOf": .array(types.map(typeSchema))])
         }
     }

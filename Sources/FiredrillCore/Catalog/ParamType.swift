@@ -34,6 +34,8 @@ public indirect enum ParamType: Sendable, Hashable {
     case dsn
     /// A nested list of steps (`parallel`).
     case steps
+    /// One probe, with its `expect` (`until`).
+    case probe
     /// Any of the listed types.
     case oneOf([ParamType])
 
@@ -77,6 +79,7 @@ public indirect enum ParamType: Sendable, Hashable {
         case .url: return "URL"
         case .dsn: return "PostgreSQL DSN"
         case .steps: return "list of steps"
+        case .probe: return "probe"
         case .oneOf(let types): return types.map(\.summary).joined(separator: " or ")
         }
     }

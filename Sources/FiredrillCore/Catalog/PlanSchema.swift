@@ -53,6 +53,14 @@ public enum PlanSchema {
         ParamSpec("name", .string, "step name, unique in the plan; `${steps.NAME.…}` reads its results"),
         ParamSpec("timeout", .duration, "timeout of the step (default per driver)"),
         ParamSpec("on-error", .enumeration(["fail", "continue"]), default: "fail", "whether a failed step ends the run"),
+        ParamSpec("repeat", .stringMap, "method and disaster steps: run again `every` (± `jitter`) `for` a fault window, e.g. `{ every: 30s, for: 5m, jitter: 5s }`"),
+    ]
+
+    /// `repeat:` on a step.
+    public static let repeatKeys: [ParamSpec] = [
+        ParamSpec("every", .duration, required: true, "the interval between the starts of two repetitions"),
+        ParamSpec("for", .duration, required: true, "the fault window: no repetition starts after it, counted from the first"),
+        ParamSpec("jitter", .duration, default: "0s", "each interval moves by a random amount up to this, either way"),
     ]
 
     public static let limits: [ParamSpec] = [

@@ -20,8 +20,16 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
     case probeResult = "probe.result"
     case targetsResolved = "targets.resolved"
     case floodOpened = "flood.opened"
+    case trafficTotal = "traffic.total"
     case effectSeen = "effect.seen"
     case effectNotSeen = "effect.not-seen"
+    case untilEnded = "until.ended"
+    case repeatStarted = "repeat.started"
+    case repeatEnded = "repeat.ended"
+    // Operator steps
+    case manualWaiting = "manual.waiting"
+    case manualAnswered = "manual.answered"
+    case manualTimedOut = "manual.timed-out"
     // Undo ledger and rollbacks
     case undoIntent = "undo.intent"
     case undoStarted = "undo.started"
@@ -73,7 +81,8 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
     public var stepMember: String? {
         switch self {
         case .stepStarted, .stepEnded, .targetsResolved, .floodOpened: return "the step's name"
-        case .probeResult, .drillDetected, .drillFirstHealthy, .drillStable: return "the probe's name"
+        case .untilEnded, .repeatStarted, .repeatEnded, .manualWaiting, .manualAnswered, .manualTimedOut: return "the step's name"
+        case .probeResult, .drillDetected, .drillFirstHealthy, .drillStable, .trafficTotal: return "the probe's name"
         case .guardBreached: return "the guard's name"
         case .effectSeen, .effectNotSeen: return "the effect check's name"
         case .undoIntent, .undoStarted, .undoDone, .undoFailed: return "the step that applied the effect"
@@ -94,7 +103,14 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
         case .runEnded: return "Last event of a run, after the rollbacks."
         case .stepStarted: return "Before a step (method, disaster, recovery, rollback or failback step) runs."
         case .stepEnded: return "When a step finished, failed or was cancelled."
-        case .probeResult: return "After each probe check: steady state, guard, `recovered` watch, verify."
+        case .probeResult: return "After each probe check: steady state, guard, `recovered` watch, verify; for an `until` step, its first attempt, every 10th and its last."
+        case .trafficTotal: return "When a `traffic` stream of a guard or `recovered` probe stops (its watch ended): its figures over its whole life, the fault window as one."
+        case .untilEnded: return "When an `until` step's probe passed, or its timeout passed first (the step then fails)."
+        case .repeatStarted: return "Before each repetition of a step with `repeat:`; the repetition's undo intents follow it."
+        case .repeatEnded: return "When a repetition of a step with `repeat:` finished, failed or was cancelled."
+        case .manualWaiting: return "When a `manual` step starts waiting for an operator's answer."
+        case .manualAnswered: return "When an operator answered a `manual` step (on the runner's terminal or with `firedrill confirm`)."
+        case .manualTimedOut: return "When nobody answered a `manual` step within its timeout; the step fails and the rollbacks run."
         case .targetsResolved: return "Written by a driver once it has resolved what it will act on, before it acts."
         case .floodOpened: return "Written by a flood driver (`flood.tcp`, `flood.postgres`) once its connections are open."
         case .undoIntent: return "Before an effect that can be undone is applied: fsynced first, so a crash still leaves it owed."
@@ -153,7 +169,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
             ]
         case .phaseStarted:
             return [
-                Field("phase", "string", "`steady-state-before`, `method`, `steady-state-after`, `heartbeat`, `baseline`, `heartbeat-lead`, `disaster`, `recovery`, `rpo`, `verify`, `failback`, `rollbacks` or `recovered-after-rollback`"),
+                Field("phase", "string", "`steady-state-before`, `method`, `steady-state-after`, `heartbeat`, `baseline`, `go-ahead` (a drill's operator steps at the head of `disaster`, before the injection), `heartbeat-lead`, `disaster`, `recovery`, `rpo`, `verify`, `failback`, `rollbacks` or `recovered-after-rollback`"),
                 Field("seconds", "number, optional", "`heartbeat-lead`: how long markers are written before the disaster"),
             ]
         case .runInterrupted:
@@ -181,6 +197,13 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
                 Field("phase", "string", "the phase the step runs in"), Field("kind", "string", "the driver key, `command` or `wait`"),
                 Field("params", "object, optional", "driver steps: the resolved parameters (secrets masked)"),
                 Field("seconds", "number, optional", "`wait` steps: how long"),
+                Field("probe", "string, optional", "`until` steps: the probe's driver key"),
+                Field("expect", "string, optional", "`until` steps: the probe's expectation"),
+                Field("every-seconds", "number, optional", "`until` steps: the polling interval"),
+                Field("timeout-seconds", "number, optional", "`until` and `manual` steps: the step's timeout"),
+                Field("prompt", "string, optional", "`manual` steps: what the operator is asked"),
+                Field("who", "string or null, optional", "`manual` steps: the role expected to answer"),
+                Field("repeat", "object, optional", "steps with `repeat:`: `every-seconds`, `for-seconds`, `jitter-seconds`, `max-repetitions`"),
             ]
         case .stepEnded:
             return [
@@ -196,7 +219,55 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
                 Field("message", "string", "what was seen"), Field("attempts", "number", "attempts made"),
                 Field("seconds", "number", "how long the check took"), Field("observed", "any, optional", "the value observed"),
                 Field("expected", "string, optional", "what was expected"),
-                Field("role", "string, optional", "`steady-state-before`, `steady-state-after`, `steady-state-baseline`, `steady-state-after-rollback`, `steady-state-after-failback`, `guard`, `recovered` or `verify`"),
+                Field("role", "string, optional", "`steady-state-before`, `steady-state-after`, `steady-state-baseline`, `steady-state-after-rollback`, `steady-state-after-failback`, `guard`, `recovered`, `verify` or `until`"),
+                Field("attempt", "number, optional", "`until` steps: which attempt this was"),
+            ]
+        case .trafficTotal:
+            return [
+                Field("role", "string", "`guard` or `recovered`"), Field("requests", "number", "requests whose outcome is known"),
+                Field("ok", "number", "requests that succeeded"), Field("errors", "number", "requests that failed"),
+                Field("success", "number or null", "percent that succeeded; null when none finished"),
+                Field("p50", "number or null", "median latency, seconds"), Field("p95", "number or null", "95th percentile latency, seconds"),
+                Field("p99", "number or null", "99th percentile latency, seconds"), Field("max", "number or null", "slowest request, seconds"),
+                Field("rate", "number", "requests per second achieved"), Field("seconds", "number", "the span the stream ran"),
+                Field("error-kinds", "object", "failed requests by kind"), Field("statuses", "object", "responses by status code"),
+                Field("line", "string", "the figures in one line, as the console shows them"),
+            ]
+        case .untilEnded:
+            return [
+                Field("passed", "boolean", "whether the probe passed before the timeout"),
+                Field("attempts", "number", "executions made"), Field("journaled-attempts", "number", "of those, how many have a `probe.result`"),
+                Field("seconds", "number", "how long the step polled"), Field("message", "string", "the last execution's message"),
+                Field("observed", "any or null", "the last value observed"), Field("expected", "string or null", "what was expected"),
+                Field("timeout-seconds", "number", "the step's timeout"),
+            ]
+        case .repeatStarted:
+            return [
+                Field("index", "number", "the repetition, from 1"),
+                Field("offset-seconds", "number", "when it started, counted from the first repetition"),
+            ]
+        case .repeatEnded:
+            return [
+                Field("index", "number", "the repetition, from 1"), Field("status", "string", "`ok`, `failed` or `cancelled`"),
+                Field("seconds", "number", "how long it took"), Field("summary", "string, optional", "`ok`: the driver's summary"),
+                Field("error", "string, optional", "`failed`/`cancelled`: why"),
+            ]
+        case .manualWaiting:
+            return [
+                Field("prompt", "string", "what the operator is asked (secrets masked)"), Field("who", "string or null", "the role expected to answer"),
+                Field("timeout-seconds", "number", "how long the step waits"),
+                Field("answer-with", "string or null", "the `firedrill confirm` command that answers it"),
+                Field("terminal", "boolean", "whether the runner's terminal also takes the answer"),
+            ]
+        case .manualAnswered:
+            return [
+                Field("answer", "string", "`approved` or `rejected`"), Field("operator", "string", "who answered"),
+                Field("comment", "string or null", "the operator's comment"), Field("answered-at", "string", "when, RFC 3339 UTC"),
+                Field("via", "string", "`confirm` or `terminal`"), Field("waited-seconds", "number", "how long the drill waited"),
+            ]
+        case .manualTimedOut:
+            return [
+                Field("timeout-seconds", "number", "how long the step waited"), Field("who", "string or null", "the role that did not answer"),
             ]
         case .targetsResolved:
             return [

@@ -87,7 +87,7 @@ extension PlanLoader {
             }
         case .tolerance:
             diagnostics += Tolerance.parse(node).1
-        case .steps:
+        case .steps, .probe:
             break
         case .oneOf(let types):
             if types.contains(.stringList) || types.contains(.argv) { checkValue(node, type: .stringList, name: name) }
@@ -164,6 +164,8 @@ extension PlanLoader {
             diagnostics += Tolerance.parse(node).1
         case .steps:
             error(node.location, "`\(name)` must be a list of steps, but this is \(node.kindName)")
+        case .probe:
+            error(node.location, "`\(name)` must be a probe (a map with one probe driver key and its `expect`), but this is \(node.kindName)")
         case .oneOf(let types):
             if types.contains(.stringList) { return }
         }

@@ -96,6 +96,7 @@ extension PlanLoader {
         }
         checkKeys(entries, allowed: entries.map(\.key), context: "`vars`")
         var result: [PlanVariable] = []
+        var raw = overrides
         for entry in entries {
             guard let value = entry.value.scalar else {
                 error(entry.value.location, "var `\(entry.key)` must be a single value, but this is \(entry.value.kindName)")
@@ -104,10 +105,26 @@ extension PlanLoader {
             if Interpolation.parse(entry.key) == nil || entry.key.contains(".") {
                 error(entry.keyLocation, "invalid var name `\(entry.key)`: use letters, digits, '_' and '-'")
             }
-            let effective = overrides[entry.key] ?? value
-            variables[entry.key] = effective
-            result.append(PlanVariable(name: entry.key, value: effective, location: entry.value.location))
+            for ref in Interpolation.references(in: value).refs {
+                if case .variable = ref.target { continue }
+                error(entry.value.location, "var `\(entry.key)` references `${\(ref.expression)}`: a var may reference other vars only",
+                      hint: "reference `${\(ref.expression)}` where the value is used; it is known only when the run starts")
+                break
+            }
+            // A `--var` replaces the plan's value before anything is resolved, so vars built on it follow it.
+            raw[entry.key] = overrides[entry.key] ?? value
+            result.append(PlanVariable(name: entry.key, value: raw[entry.key] ?? value, location: entry.value.location))
         }
+        let resolution = VariableGraph(raw: raw, order: result.map(\.name)).resolve()
+        let locations = Dictionary(result.map { ($0.name, $0.location) }, uniquingKeysWith: { first, _ in first })
+        for cycle in resolution.cycles {
+            let path = cycle.map { name in "`\(name)`" + (locations[name].map { " (line \($0.line))" } ?? "") }.joined(separator: " → ")
+            let at = cycle.first.flatMap { locations[$0] } ?? node.location
+            error(at, "vars reference each other in a cycle: \(path)",
+                  hint: "a var may use another var's value, but the chain must end in plain values")
+        }
+        for (name, value) in resolution.values { variables[name] = value }
+        for i in result.indices { result[i].value = resolution.values[result[i].name] ?? result[i].value }
         return result
     }
 

@@ -54,12 +54,22 @@ extension PlanLoader {
                 error(driver.value.location, "`parallel` needs a list of at least one step")
             }
             action = .parallel(steps)
+        case "until":
+            guard let until = untilStep(driver, context: context, stepName: name, stepTimeout: timeout) else { return nil }
+            action = .until(until)
+        case "manual":
+            guard let manual = manualStep(driver, context: context, stepTimeout: timeout) else { return nil }
+            action = .manual(manual)
         default:
             guard let call = driverCall(driver, context: context) else { return nil }
             action = .driver(call)
         }
-        return Step(name: name, named: explicitName != nil, action: action, timeout: timeout,
-                    continueOnError: continueOnError, location: node.location)
+        var step = Step(name: name, named: explicitName != nil, action: action, timeout: timeout,
+                        continueOnError: continueOnError, location: node.location)
+        if let entry = node.entry("repeat") {
+            step.repetition = repetition(entry, section: section, action: action)
+        }
+        return step
     }
 
     /// Finds the one driver key of a step or probe, reporting none, several, or an unknown one.

@@ -12,6 +12,8 @@ public struct PlanLoader {
     var autoNameCounter: [String: Int] = [:]
     /// Steady-state probe names, for `use:`.
     var probeNames: Set<String> = []
+    /// The steady-state probes, for `until: { probe: { use: NAME } }` in steps.
+    var steadyStateProbes: [ProbeSpec] = []
     /// Names the plan references as `${name}`, so a `--var` for one it never declares still counts as known.
     var referencedVariables: Set<String> = []
 
@@ -141,6 +143,7 @@ public struct PlanLoader {
 
         plan.steadyState = probeList(root["steady-state"], section: "steady-state", allowUse: false)
         probeNames = Set(plan.steadyState.map(\.name))
+        steadyStateProbes = plan.steadyState
         plan.guards = probeList(root["guards"], section: "guards", allowUse: true, steadyState: plan.steadyState)
         if kind == .experiment, let node = root["effect"] {
             plan.effect = probeList(node, section: "effect", allowUse: true, steadyState: plan.steadyState)
@@ -173,6 +176,11 @@ public struct PlanLoader {
         } else if root["disaster"] == nil {
             error(kindLocation(root), "a Drill needs a `disaster`: the steps that cause the outage",
                   hint: "for example `disaster: [ { process.kill: { pidfile: …/postmaster.pid, signal: KILL } } ]`")
+        }
+        if !plan.disaster.isEmpty, plan.disaster.allSatisfy({ if case .manual = $0.action { return true } else { return false } }),
+           let node = root["disaster"] {
+            error(node.location, "`disaster` has only operator steps: a Drill needs at least one step that causes the outage",
+                  hint: "`manual` steps at the head of `disaster` run before the injection (the RTO clock starts after them)")
         }
         if let node = root["recovered"] {
             plan.recovered = probe(node, section: "recovered", index: 0, allowUse: true, steadyState: plan.steadyState)

@@ -134,14 +134,24 @@ public struct DryRunRenderer: Sendable {
             case .wait(let d, _):
                 out.append("\(indent)- \(step.name): wait \(DurationSyntax.format(d))")
             case .parallel(let children):
-                out.append("\(indent)- \(step.name): parallel")
+                out.append("\(indent)- \(step.name): parallel" + repeatText(step))
                 steps(children, into: &out, indent: indent + "    ")
+            case .until(let until):
+                let params = resolver.display(until.probe.call.params)
+                out.append("\(indent)- \(step.name): until \(until.probe.call.key) \(params.inline)"
+                           + (until.probe.expectNode.map { " expect \(resolver.display($0).inline)" } ?? ""))
+                out.append("\(indent)    every \(DurationSyntax.format(until.every)), timeout \(DurationSyntax.format(until.timeout))"
+                           + (until.probe.consecutive > 1 ? ", \(until.probe.consecutive) consecutive" : ""))
+            case .manual(let manual):
+                out.append("\(indent)- \(step.name): manual \"\(resolver.substitute(manual.prompt, maskSecrets: true))\"")
+                out.append("\(indent)    operator: \(manual.who ?? "anyone"), timeout \(DurationSyntax.format(manual.timeout)); answer with `firedrill confirm RUN_DIR \(step.name) --operator NAME` (or --reject)")
             case .driver(let call):
                 let params = resolver.display(call.params)
                 out.append("\(indent)- \(step.name): \(call.key) \(params.inline)")
                 var facts = ["timeout \(DurationSyntax.format(step.timeout ?? defaultTimeout(call)))"]
                 if let undo = call.spec?.undo { facts.append("undo: \(undo)") }
                 if step.continueOnError { facts.append("on-error: continue") }
+                if let r = step.repetition { facts.append(repeatText(r)) }
                 out.append("\(indent)    \(facts.joined(separator: ", "))")
                 argv(call.key, params, into: &out, indent: indent + "    ")
                 switch previews[step.name] {
@@ -169,6 +179,15 @@ public struct DryRunRenderer: Sendable {
         if !missing.isEmpty {
             out.append("\(indent)warning: not set now: \(missing.joined(separator: ", "))")
         }
+    }
+
+    private func repeatText(_ step: Step) -> String {
+        step.repetition.map { ", " + repeatText($0) } ?? ""
+    }
+
+    private func repeatText(_ r: RepeatSpec) -> String {
+        "repeat every \(DurationSyntax.format(r.every))" + (r.jitter > .zero ? " ± \(DurationSyntax.format(r.jitter))" : "")
+            + " for \(DurationSyntax.format(r.duration)) (at most \(r.maxRepetitions) runs)"
     }
 
     private func defaultTimeout(_ call: DriverCall) -> Duration {

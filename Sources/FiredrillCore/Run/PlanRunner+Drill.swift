@@ -40,6 +40,13 @@ extension PlanRunner {
                 if let stats = await stopHeartbeat() { try await recordHeartbeatStopped(stats) }
                 return MainOutcome(ending: .notStarted, reason: "not started: baseline steady state not met (\(baseline.joined(separator: "; ")))", injected: false)
             }
+            // Operator steps at the head of `disaster` (announce, go-ahead) run before the injection: a person's
+            // wait is not part of the outage, so the RTO clock has not started yet.
+            let goAhead = Array(plan.disaster.prefix { if case .manual = $0.action { return true } else { return false } })
+            if !goAhead.isEmpty {
+                try await recorder.record(.phaseStarted, ["phase": "go-ahead"])
+                try await stepRunner.run(goAhead, phase: "disaster")
+            }
             // Markers written before the disaster are what the RPO is measured against: a loss longer than the
             // lead can only be bounded.
             if let (started, lead) = heartbeatLead {
@@ -128,7 +135,8 @@ extension PlanRunner {
             return try await withThrowingTaskGroup(of: RecoveryTask.self) { group in
                 group.addTask { .watched(try await Self.within(deadline) { try await watcher.watch(watchSpec) }) }
                 group.addTask {
-                    try await stepRunner.run(plan.disaster, phase: "disaster")
+                    let injecting = plan.disaster.drop { if case .manual = $0.action { return true } else { return false } }
+                    try await stepRunner.run(Array(injecting), phase: "disaster")
                     try await recorder.record(.phaseStarted, ["phase": "recovery"])
                     try await stepRunner.run(plan.recovery, phase: "recovery")
                     await flag.set()

@@ -26,8 +26,11 @@ public struct PlanRunner: Sendable {
     }
 
     var stepRunner: StepRunner {
-        StepRunner(drivers: drivers, resolver: resolver, results: results, recorder: recorder, ledger: ledger,
-                   maxTargets: plan.limits.maxTargets, runLimit: plan.limits.duration)
+        var runner = StepRunner(drivers: drivers, resolver: resolver, results: results, recorder: recorder, ledger: ledger,
+                                maxTargets: plan.limits.maxTargets, runLimit: plan.limits.duration)
+        runner.runDirectory = options.runDirectory
+        runner.terminal = options.terminal
+        return runner
     }
 
     /// A probe runner whose references see what the run recorded so far, so probes can compare with the baseline

@@ -150,8 +150,10 @@ public struct RecoverSession: Sendable {
         for entry in pending { await ledger.adopt(entry) }
         var failures = await UndoExecutor(drivers: drivers, recorder: recorder, control: nil).undo(pending.reversed(), ledger: ledger)
         let limits = plan?.limits ?? Limits()
-        let runner = StepRunner(drivers: drivers, resolver: resolver, results: StepResults(), recorder: recorder, ledger: ledger,
+        var runner = StepRunner(drivers: drivers, resolver: resolver, results: StepResults(), recorder: recorder, ledger: ledger,
                                 maxTargets: limits.maxTargets, runLimit: limits.duration)
+        // An operator step among the owed rollbacks is answered with `firedrill confirm`, as during the run.
+        runner.runDirectory = runDirectory
         failures += try await runner.run(owed.rollbacks, phase: "rollbacks", keepGoing: true).count
         await recorder.note(.recoverEnded, ["failures": .number(Double(failures))])
         return Outcome(undone: pending.count, rollbacksRun: owed.rollbacks.count, failures: failures, nothingToDo: false,

@@ -6,6 +6,8 @@ public struct RunOptions: Sendable {
     public var initiator: String
     /// The run directory's lock, held for as long as the runner lives (see `ProcessLock`).
     public var lock: ProcessLock?
+    /// The runner's terminal when a person sits at it: `manual` steps ask there as well as waiting for `firedrill confirm`.
+    public var terminal: (any OperatorTerminal)?
 
     public init(runDirectory: String, rollbacks: RollbackPolicy = .always, notes: [String] = [], initiator: String) {
         self.runDirectory = runDirectory

@@ -10,6 +10,10 @@ public struct StepRunner: Sendable {
     public let maxTargets: Int
     /// Used when a step has no timeout and its driver none either (`wait`, `process.pause`, floods).
     public let runLimit: Duration
+    /// Where `firedrill confirm` leaves answers to `manual` steps (the run directory); nil: only a terminal can.
+    public var runDirectory: String?
+    /// The runner's terminal, when a person sits at it (`manual` steps ask there too).
+    public var terminal: (any OperatorTerminal)?
 
     public init(drivers: any DriverSet, resolver: Resolver, results: StepResults, recorder: RunRecorder,
                 ledger: UndoLedger, maxTargets: Int, runLimit: Duration) {
@@ -63,6 +67,7 @@ public struct StepRunner: Sendable {
             started["params"] = .object(Self.json(resolver.display(call.params)))
         }
         if case .wait(let d, _) = step.action { started["seconds"] = .number(d.seconds) }
+        Self.describe(step, resolver: resolver, into: &started)
         if restoring {
             // A restoration runs even when its record cannot be written: better an unrecorded rollback than a
             // fault left in place.
@@ -95,7 +100,25 @@ public struct StepRunner: Sendable {
     }
 
     private func execute(_ step: Step, resolver: Resolver, restoring: Bool) async throws -> StepOutcome {
+        if let repetition = step.repetition {
+            var single = step
+            single.repetition = nil
+            let once = single
+            return try await RepeatSchedule(spec: repetition, step: step.name, recorder: recorder, restoring: restoring).run {
+                try await execute(once, resolver: await currentResolver(), restoring: restoring)
+            }
+        }
         switch step.action {
+        case .until(let until):
+            let secrets = resolver.secretValues
+            let probes = ProbeRunner(drivers: drivers, resolver: resolver) { name, timeout in
+                makeContext(name, timeout: timeout, secrets: secrets, restoring: restoring)
+            }
+            return try await UntilPoller(spec: until, step: step.name, probes: probes, recorder: recorder).run()
+        case .manual(let manual):
+            let prompt = resolver.substitute(manual.prompt, maskSecrets: true)
+            return try await OperatorWait(spec: manual, step: step.name, prompt: prompt, runDirectory: runDirectory,
+                                          terminal: terminal, recorder: recorder).run()
         case .wait(let duration, _):
             recorder.progress(step: step.name, "waiting \(DurationSyntax.format(duration))")
             try await Task.sleep(for: duration)
@@ -141,6 +164,30 @@ public struct StepRunner: Sendable {
         var r = baseResolver
         r.stepResults = await results.all
         return r
+    }
+
+    /// What `step.started` says of `until`, `manual` and repeated steps.
+    static func describe(_ step: Step, resolver: Resolver, into started: inout [String: JSONValue]) {
+        switch step.action {
+        case .until(let until):
+            started["probe"] = .string(until.probe.call.key)
+            started["params"] = .object(json(resolver.display(until.probe.call.params)))
+            if let expect = until.probe.expectNode { started["expect"] = .string(resolver.display(expect).inline) }
+            started["every-seconds"] = .number(until.every.seconds)
+            started["timeout-seconds"] = .number(until.timeout.seconds)
+        case .manual(let manual):
+            started["prompt"] = .string(resolver.substitute(manual.prompt, maskSecrets: true))
+            started["who"] = manual.who.map { .string($0) } ?? .null
+            started["timeout-seconds"] = .number(manual.timeout.seconds)
+        default:
+            break
+        }
+        if let r = step.repetition {
+            started["repeat"] = [
+                "every-seconds": .number(r.every.seconds), "for-seconds": .number(r.duration.seconds),
+                "jitter-seconds": .number(r.jitter.seconds), "max-repetitions": .number(Double(r.maxRepetitions)),
+            ]
+        }
     }
 
     /// A parameters node as JSON, for the journal.

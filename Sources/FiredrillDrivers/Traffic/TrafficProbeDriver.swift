@@ -65,7 +65,16 @@ public struct TrafficProbeDriver: ProbeDriver {
 
     public func release(_ params: PlanNode, context: DriverContext) async {
         guard Self.streams(context.role), let setup = try? Self.setup(params, context: context) else { return }
-        await TrafficStreams.shared.stop(setup.streamKey)
+        // The whole stream is the availability of the whole fault window (repeated faults included), from every
+        // request's outcome rather than an average of windows.
+        guard let total = await TrafficStreams.shared.stop(setup.streamKey) else { return }
+        var data = total.json
+        if case .object(var fields) = data {
+            fields["role"] = .string(context.role)
+            fields["line"] = .string(context.mask(total.line))
+            data = .object(fields)
+        }
+        await context.record(.trafficTotal, data)
     }
 
     /// Guards and `recovered` probes keep a stream between executions; other roles measure once.

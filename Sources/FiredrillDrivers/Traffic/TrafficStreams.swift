@@ -19,10 +19,15 @@ final class TrafficStreams: Sendable {
     }
 
     /// Stops the stream for `key` and waits for its threads; nothing when there is none.
-    func stop(_ key: String) async {
-        guard let load = streams.withLock({ $0.removeValue(forKey: key) }) else { return }
+    /// - Returns: the stream's figures over its whole life, as of when it was told to stop.
+    @discardableResult
+    func stop(_ key: String) async -> TrafficSummary? {
+        guard let load = streams.withLock({ $0.removeValue(forKey: key) }) else { return nil }
+        let stoppedAt = ContinuousClock.now
         load.stop()
         _ = await load.finished()
+        // Read once the threads have handed over their last samples; the span ends when the stop was asked.
+        return load.recorder.total(now: stoppedAt)
     }
 
     /// Stops every stream.

@@ -45,6 +45,24 @@ public enum EventLine {
             return d["recovered"] == .bool(true) ? "recovered after rollback: steady state holds" : "NOT recovered after rollback: \(d["failures"].map { JSONOutput.compact($0) } ?? "")"
         case .runEnded:
             return "run ended: \(d["ending"]?.stringValue ?? "") — \(d["reason"]?.stringValue ?? ""); \(d["rollback"]?.stringValue ?? "")"
+        case .manualWaiting:
+            return "OPERATOR\(step): \(d["prompt"]?.stringValue ?? "")" + (d["who"]?.stringValue.map { " (for \($0))" } ?? "")
+                + (d["answer-with"]?.stringValue.map { " — answer: \($0)" } ?? "")
+        case .manualAnswered:
+            return "operator\(step): \(d["answer"]?.stringValue ?? "") by \(d["operator"]?.stringValue ?? "?")"
+                + (d["comment"]?.stringValue.map { ": \($0)" } ?? "") + " (via \(d["via"]?.stringValue ?? "?"))"
+        case .manualTimedOut:
+            return "OPERATOR STEP TIMED OUT\(step): nobody answered within \(FixedPoint.format(d["timeout-seconds"]?.doubleValue ?? 0, 0))s — the step fails"
+        case .untilEnded:
+            return "until\(step): " + (d["passed"] == .bool(true) ? "passed" : "NOT passed by its timeout")
+                + " after \(d["attempts"]?.intValue ?? 0) attempt(s) — \(d["message"]?.stringValue ?? "")"
+        case .repeatStarted:
+            return "repetition \(d["index"]?.intValue ?? 0)\(step) started"
+        case .repeatEnded:
+            let detail = d["summary"]?.stringValue ?? d["error"]?.stringValue ?? ""
+            return "repetition \(d["index"]?.intValue ?? 0)\(step) \(d["status"]?.stringValue ?? "")\(detail.isEmpty ? "" : ": \(detail)")"
+        case .trafficTotal:
+            return "traffic\(step) over the whole \(d["role"]?.stringValue ?? "") watch: \(d["line"]?.stringValue ?? "")"
         case .recoverStarted:
             return "recover started: \(Int(d["pending-undos"]?.doubleValue ?? 0)) pending undo(s)"
         case .recoverEnded:

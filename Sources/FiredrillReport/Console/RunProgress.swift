@@ -58,7 +58,8 @@ struct RunProgress {
             // Guards watch the method, or a drill's disaster and recovery: after those, their verdicts are history.
             if !["method", "disaster", "recovery"].contains(phase) { guards = [:] }
         case .stepStarted:
-            let holds = d["seconds"]?.doubleValue
+            // `until` and `manual` steps hold until their timeout at most.
+            let holds = d["seconds"]?.doubleValue ?? d["timeout-seconds"]?.doubleValue
                 ?? d["params"]?["for"]?.stringValue.flatMap { try? DurationSyntax.parse($0) }?.seconds
             steps.removeAll { $0.name == e.step }
             steps.append(RunningStep(name: e.step ?? "?", kind: d["kind"]?.stringValue ?? "", started: now, holds: holds))

@@ -105,7 +105,12 @@ struct RunCommand: AsyncParsableCommand {
         if let store { try await store.recordStart(runDirectory: prepared.0.runDirectory, environment: plan.environment) }
         await control.setRunDirectory(prepared.0.runDirectory)
         planLock?.record(.init(command: "run", runDirectory: prepared.0.runDirectory))
-        let summary = try await session.run(options: prepared.0, recorder: prepared.1, resolver: prepared.2)
+        var options = prepared.0
+        if !quiet, !json, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
+            // A person at the terminal can answer `manual` steps here; `firedrill confirm` works either way.
+            options.terminal = TerminalOperator(operatorName: options.initiator)
+        }
+        let summary = try await session.run(options: options, recorder: prepared.1, resolver: prepared.2)
         live?.finish()
         var reportPaths: [String] = []
         do {

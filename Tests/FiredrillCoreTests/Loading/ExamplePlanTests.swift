@@ -38,6 +38,7 @@ import Testing
         "drills/local-sandbox-outage.yaml": Facts(kind: .drill, steps: [2, 1, 0, 1], steadyState: 1, rto: .seconds(30)),
         "drills/local-postgres-failover.yaml": Facts(kind: .drill, steps: [1, 1, 4, 0], steadyState: 2, rto: .seconds(30), rpo: .seconds(1)),
         "drills/local-postgres-backup-restore.yaml": Facts(kind: .drill, steps: [2, 3, 0, 1], steadyState: 5, rto: .seconds(300), rpo: .seconds(3600)),
+        "drills/monthly-dr-checklist.yaml": Facts(kind: .drill, steps: [3, 3, 3, 1], steadyState: 2, rto: .seconds(300)),
     ]
 
     static func planFiles() -> [String] {

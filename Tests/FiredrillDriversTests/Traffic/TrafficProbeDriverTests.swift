@@ -1,6 +1,7 @@
 import FiredrillCore
 import FiredrillTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @testable import FiredrillDrivers
@@ -118,8 +119,23 @@ struct TrafficProbeDriverTests {
         var context = CloudTestContext().context
         context.role = "guard"
         context.name = "api-traffic"
+        let recorded = Mutex<[(type: String, data: JSONValue)]>([])
+        context.record = { type, data in recorded.withLock { $0.append((type, data)) } }
         await TrafficProbeDriver().release(try params(yaml), context: context)
         #expect(TrafficStreams.shared.count == 0)
+
+        // One availability figure for the whole watch, from every request, the stall included.
+        let totals = recorded.withLock { $0 }.filter { $0.type == JournalEventType.trafficTotal.rawValue }
+        #expect(totals.count == 1)
+        let total = try #require(totals.first?.data)
+        #expect(total["role"]?.stringValue == "guard")
+        let requests = try #require(total["requests"]?.doubleValue)
+        let sum = try number(first, "requests") + number(during, "requests") + number(after, "requests")
+        #expect(requests >= sum * 0.9, "the whole stream holds at least every window judged: \(requests) vs \(sum)")
+        let success = try #require(total["success"]?.doubleValue)
+        #expect(success > 30 && success < 100, "the 1.2s stall is in the whole-window figure: \(success)%")
+        #expect((total["p99"]?.doubleValue ?? 0) >= 0.25, "timed-out requests count at their request-timeout: \(total)")
+        #expect(total["line"]?.stringValue?.contains("timed out") == true)
     }
 
     @Test func cancellingAMeasurementStopsItPromptly() async throws {
