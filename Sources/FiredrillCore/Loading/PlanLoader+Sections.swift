@@ -106,7 +106,7 @@ extension PlanLoader {
             }
             let effective = overrides[entry.key] ?? value
             variables[entry.key] = effective
-            result.append(PlanVariable(name: entry.key, value: effective, location: entry.value.location))
+            result.append(PlanVariable(name: entry.key, value: effective, location: entry.value.location, planValue: value))
         }
         return result
     }
