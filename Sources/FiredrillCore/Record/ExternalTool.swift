@@ -20,6 +20,12 @@ public enum ExternalTool: String, Sendable, CaseIterable, Hashable, Comparable {
         }
     }
 
+    /// The tool a driver works through: the catalog entry's `program` when it names one, else by its key.
+    public static func forDriver(_ call: DriverCall) -> ExternalTool? {
+        if let program = call.spec?.program, let tool = ExternalTool(rawValue: program) { return tool }
+        return forDriver(call.key)
+    }
+
     /// The tool a catalog key works through, when it works through one.
     public static func forDriver(_ key: String) -> ExternalTool? {
         if key.hasPrefix("kubernetes.") { return .kubectl }
@@ -31,19 +37,19 @@ public enum ExternalTool: String, Sendable, CaseIterable, Hashable, Comparable {
 
     /// Every tool `plan` needs, in a fixed order.
     public static func used(by plan: Plan) -> [ExternalTool] {
-        var keys: [String] = []
+        var calls: [DriverCall] = []
         func walk(_ steps: [Step]) {
             for step in steps {
                 switch step.action {
-                case .driver(let call): keys.append(call.key)
+                case .driver(let call): calls.append(call)
                 case .parallel(let children): walk(children)
                 case .wait: break
                 }
             }
         }
         for section in plan.stepSections { walk(section.steps) }
-        keys += (plan.steadyState + plan.guards + plan.effect + plan.verify + (plan.recovered.map { [$0] } ?? [])).map(\.call.key)
-        var tools = Set(keys.compactMap(forDriver))
+        calls += (plan.steadyState + plan.guards + plan.effect + plan.verify + (plan.recovered.map { [$0] } ?? [])).map(\.call)
+        var tools = Set(calls.compactMap { forDriver($0) })
         if plan.heartbeat != nil { tools.insert(.libpq) }
         switch plan.rpo {
         case .heartbeat?, .query?: tools.insert(.libpq)
