@@ -195,4 +195,30 @@ import Testing
         #expect(outcome.markdown.contains("| kubectl | Client Version: v1.31.2-standin; Kustomize Version: v5.4.2 (`kubectl version --client`) |"), "\(outcome.markdown)")
         #expect(outcome.html.contains("<span id=\"tool-kubectl\">Client Version: v1.31.2-standin; Kustomize Version: v5.4.2</span>"))
     }
+
+    @Test func theEnvironmentBindingCheckIsInEveryReport() async throws {
+        let kubectl = try StandInCLI(programs: ["kubectl"])
+        try kubectl.respond(["kubectl", "config", "current-context"], stdout: "staging-eu\n")
+        try kubectl.respond(["kubectl", "version", "--client"], stdout: "Client Version: v1.30.0-standin\n")
+        let plan = """
+        apiVersion: firedrill/v1
+        kind: Experiment
+        name: record-binding
+        title: the binding check is in the record
+        environment: { name: staging, kube-context: staging-eu }
+        method:
+          - name: noop
+            command: [true]
+
+        """
+        let outcome = try await Self.run(planPath: try Self.write(plan), environment: kubectl.environment)
+        #expect(outcome.status == 0, "\(outcome.output)")
+        let checks = try #require(outcome.record?["bindingChecks"]?.arrayValue, "\(outcome.json)")
+        #expect(checks.count == 1 && checks.first?["what"] == "kube-context" && checks.first?["matches"] == .bool(true))
+        #expect(outcome.record?["binding"] == "kube-context staging-eu")
+        #expect(outcome.markdown.contains("| Environment | staging — kube-context is staging-eu, as bound |"), "\(outcome.markdown)")
+        #expect(outcome.html.contains("<span id=\"binding\">kube-context is staging-eu, as bound</span>"))
+        // The binding needs kubectl, so its version is recorded too.
+        #expect(outcome.record?["tools"]?.arrayValue?.first?["version"] == "Client Version: v1.30.0-standin")
+    }
 }
