@@ -37,6 +37,12 @@ struct RecoverCommand: AsyncParsableCommand {
     @Option(name: .customLong("operator"), help: "Who is recovering, for the record (default: $FIREDRILL_OPERATOR; the OS user and host are recorded either way).")
     var operatorName: String?
 
+    func validate() throws {
+        if let name = operatorName, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--operator needs a name (or leave it out: $FIREDRILL_OPERATOR, then the OS user, is recorded)")
+        }
+    }
+
     func run() async throws {
         let runDirectory = fromStore ? try await StoredRun.directory(of: self.runDirectory, options: storeOptions, reportsRoot: reportsRoot) : self.runDirectory
         var session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), catalog: BuiltinDrivers.catalog, observer: PlainConsole())

@@ -59,6 +59,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics of the plan's runs here (node_exporter textfile collector).")
     var metricsFile: String?
 
+    func validate() throws {
+        if let name = operatorName, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--operator needs a name (or leave it out: $FIREDRILL_OPERATOR, then the OS user, is recorded)")
+        }
+    }
+
     func run() async throws {
         // First of all: from here on no signal can kill the runner with its default action.
         let control = RunControl()

@@ -124,6 +124,11 @@ import Testing
         #expect(fromEnvironment.markdown.contains("Grace Hopper (FIREDRILL\\_OPERATOR)"), "\(fromEnvironment.markdown)")
         #expect(fromEnvironment.html.contains("Grace Hopper (FIREDRILL_OPERATOR)"))
 
+        // A blank --operator is a mistake (an unset shell variable), not an anonymous run.
+        let blank = try await Self.run(planPath: plan, arguments: ["--operator", "  "])
+        #expect(blank.status == 64 && blank.output.contains("--operator needs a name"), "\(blank.output)")
+        #expect(!FileManager.default.fileExists(atPath: blank.runDirectory + "/journal.jsonl"))
+
         let anonymous = try await Self.run(planPath: plan)
         #expect(anonymous.record?["operatorName"] == nil)
         #expect(anonymous.markdown.contains("| Operator | operator not given; OS user \(osUser) (uid \(uid))"), "\(anonymous.markdown)")
