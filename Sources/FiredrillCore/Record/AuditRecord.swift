@@ -30,7 +30,7 @@ public struct AuditRecord: Sendable {
         let provenance: PlanProvenance
         if let sources {
             async let versions = sources.versions(of: needed)
-            async let git = sources.provenance(ofPlanAt: plan.path)
+            async let git = sources.provenance(ofPlanAt: plan.path, text: plan.text)
             (tools, provenance) = await (versions, git)
         } else {
             tools = needed.map { ToolVersion(tool: $0.rawValue, command: $0.versionCommand?.joined(separator: " ") ?? $0.rawValue, status: .failed, detail: "not checked") }

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Where the plan file came from in version control: the commit only when git says the file is tracked and
 /// unmodified at that commit, and otherwise why there is none.
 public struct PlanProvenance: Sendable, Hashable {
@@ -26,6 +28,15 @@ public struct PlanProvenance: Sendable, Hashable {
         self.detail = detail
     }
 
+    /// The id git gives `text` as a blob (`git hash-object`): SHA-1 of `blob <length>\0<bytes>`, or SHA-256 in a
+    /// repository whose ids are 64 hex digits long.
+    public static func gitBlobID(of text: String, idLength: Int = 40) -> String {
+        let bytes = Array(text.utf8)
+        let object = Array("blob \(bytes.count)\0".utf8) + bytes
+        if idLength == 64 { return JournalHex.sha256(object) }
+        return Insecure.SHA1.hash(data: object).map { String(format: "%02x", $0) }.joined()
+    }
+
     public var json: JSONValue {
         .object([
             "status": .string(status.rawValue), "git-commit": commit.map { .string($0) } ?? .null,
@@ -37,8 +48,8 @@ public struct PlanProvenance: Sendable, Hashable {
     public var summary: String {
         switch status {
         case .committed: return "git commit \(commit ?? "")"
-        case .modified: return "no git commit: the file differs from the repository's HEAD"
-        case .untracked: return "no git commit: the file is not tracked by git"
+        case .modified: return "no git commit: " + (detail ?? "the file differs from the repository's HEAD")
+        case .untracked: return "no git commit: " + (detail ?? "the file is not tracked by git")
         case .notInRepository: return "no git commit: the file is not in a git repository"
         case .unavailable: return "no git commit: git could not be asked" + (detail.map { " (\($0))" } ?? "")
         case .notChecked: return "no git commit: not checked"

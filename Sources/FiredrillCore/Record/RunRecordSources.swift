@@ -4,6 +4,7 @@
 public protocol RunRecordSources: Sendable {
     /// Each tool's version, read once, in the order given.
     func versions(of tools: [ExternalTool]) async -> [ToolVersion]
-    /// The git commit of the plan file at `path`, only when it is tracked and unmodified.
-    func provenance(ofPlanAt path: String) async -> PlanProvenance
+    /// The git commit of the plan file at `path`, only when it is tracked and unmodified and the committed file is
+    /// exactly `text`, the plan that runs.
+    func provenance(ofPlanAt path: String, text: String) async -> PlanProvenance
 }

@@ -53,7 +53,7 @@ public struct ToolProbe: RunRecordSources {
         return ToolVersion(tool: tool.rawValue, command: command, status: .read, version: out.isEmpty ? "(no output)" : out)
     }
 
-    public func provenance(ofPlanAt path: String) async -> PlanProvenance {
+    public func provenance(ofPlanAt path: String, text: String) async -> PlanProvenance {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let dir = url.deletingLastPathComponent().path
         let file = url.lastPathComponent
@@ -75,14 +75,22 @@ public struct ToolProbe: RunRecordSources {
             let tracked = try await run(["git", "-C", dir, "ls-files", "--error-unmatch", "--", file])
             if tracked.timedOut { return PlanProvenance(status: .unavailable, detail: "git did not answer within \(DurationSyntax.format(timeout))") }
             guard tracked.succeeded else { return PlanProvenance(status: .untracked) }
-            let diff = try await run(["git", "-C", dir, "diff", "--quiet", "HEAD", "--", file])
+            let head = try await run(["git", "-C", dir, "rev-parse", "--verify", "--quiet", "HEAD"])
+            if head.exitCode == 1 { return PlanProvenance(status: .untracked, detail: "the repository has no commit yet") }
+            let commit = head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard head.succeeded, commit.count == 40 || commit.count == 64, commit.allSatisfy(\.isHexDigit) else {
+                return PlanProvenance(status: .unavailable, detail: Self.clip(head.timedOut ? "git timed out" : head.stderr))
+            }
+            // Against that commit, not HEAD again: a commit landing meanwhile cannot pair this file with another one.
+            let diff = try await run(["git", "-C", dir, "diff", "--quiet", commit, "--", file])
             if diff.timedOut { return PlanProvenance(status: .unavailable, detail: "git did not answer within \(DurationSyntax.format(timeout))") }
             if diff.exitCode == 1 { return PlanProvenance(status: .modified) }
             guard diff.succeeded else { return PlanProvenance(status: .unavailable, detail: Self.clip(diff.stderr)) }
-            let head = try await run(["git", "-C", dir, "rev-parse", "--verify", "HEAD"])
-            let commit = head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard head.succeeded, commit.count >= 40, commit.allSatisfy(\.isHexDigit) else {
-                return PlanProvenance(status: .unavailable, detail: Self.clip(head.timedOut ? "git timed out" : head.stderr))
+            // The file on disk may have changed since the plan was read: the committed blob must be the text that runs.
+            let blob = try await run(["git", "-C", dir, "rev-parse", "--verify", "--quiet", "\(commit):./\(file)"])
+            let committedBlob = blob.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard blob.succeeded, committedBlob == PlanProvenance.gitBlobID(of: text, idLength: commit.count) else {
+                return PlanProvenance(status: .modified, detail: "the plan that runs differs from the file committed at \(commit)")
             }
             return PlanProvenance(status: .committed, commit: commit)
         } catch {

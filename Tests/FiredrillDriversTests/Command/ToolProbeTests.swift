@@ -50,20 +50,28 @@ struct ToolProbeTests {
         try "name: drill\n".write(toFile: plan, atomically: true, encoding: .utf8)
         let probe = ToolProbe(timeout: .seconds(20))
 
-        #expect(await probe.provenance(ofPlanAt: plan).status == .notInRepository)
+        #expect(await probe.provenance(ofPlanAt: plan, text: "name: drill\n").status == .notInRepository)
         try await Self.git(repo, ["init", "-q"])
-        #expect(await probe.provenance(ofPlanAt: plan).status == .untracked)
+        #expect(await probe.provenance(ofPlanAt: plan, text: "name: drill\n").status == .untracked)
         try await Self.git(repo, ["add", "plans/drill.yaml"])
+        let uncommitted = await probe.provenance(ofPlanAt: plan, text: "name: drill\n")
+        #expect(uncommitted.status == .untracked && uncommitted.detail == "the repository has no commit yet", "\(uncommitted)")
         try await Self.git(repo, ["-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "plan"])
         let head = try await Self.git(repo, ["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let committed = await probe.provenance(ofPlanAt: plan)
+        let committed = await probe.provenance(ofPlanAt: plan, text: "name: drill\n")
         #expect(committed.status == .committed && committed.commit == head, "\(committed)")
+        // git's own id for the blob is what the record compares the running text with.
+        let blob = try await Self.git(repo, ["rev-parse", "HEAD:plans/drill.yaml"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(PlanProvenance.gitBlobID(of: "name: drill\n") == blob)
+        // The file is unchanged on disk, but the plan that runs was read before an edit that was then reverted.
+        let raced = await probe.provenance(ofPlanAt: plan, text: "name: drill-edited\n")
+        #expect(raced.status == .modified && raced.commit == nil && raced.detail?.contains(head) == true, "\(raced)")
 
         try "name: drill\n# edited\n".write(toFile: plan, atomically: true, encoding: .utf8)
-        let modified = await probe.provenance(ofPlanAt: plan)
+        let modified = await probe.provenance(ofPlanAt: plan, text: "name: drill\n")
         #expect(modified.status == .modified && modified.commit == nil, "\(modified)")
 
-        let noGit = await ToolProbe(timeout: .seconds(2), environment: ["PATH": dir + "/nothing-here"]).provenance(ofPlanAt: plan)
+        let noGit = await ToolProbe(timeout: .seconds(2), environment: ["PATH": dir + "/nothing-here"]).provenance(ofPlanAt: plan, text: "name: drill\n")
         #expect(noGit.status == .unavailable && noGit.commit == nil, "\(noGit)")
     }
 
