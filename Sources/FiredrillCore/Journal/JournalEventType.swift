@@ -151,7 +151,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
                 Field("operator", "object", "`name` (string or null: `--operator` or `$FIREDRILL_OPERATOR`), `source` (string or null: which of the two), `os-user`, `uid` (number), `host`"),
                 Field("parameters", "array of objects", "the plan's vars after `--var` overrides, in plan order: `name`, `value` (as written; secrets masked, a `${secret.…}` reference stays a reference), `plan-value` (string or null: the plan file's value; null for a var only `--var` set), `overridden`, `secret-reference` (booleans)"),
                 Field("firedrill", "object", "this build: `version`, `compiler`, `configuration`"),
-                Field("tools", "array of objects", "each external tool the plan uses, read once: `tool` (`kubectl`, `aws`, `railway`, `libpq`), `command`, `status` (`read`, `missing`, `timed-out`, `failed`), `version` and `detail` (string or null)"),
+                Field("tools", "array of objects", "each external tool the plan uses, read once: `tool` (`kubectl`, `aws`, `railway`, `libpq`, `pgbackrest`), `command`, `status` (`read`, `missing`, `timed-out`, `failed`), `version` and `detail` (string or null)"),
                 Field("plan-source", "object", "`status` (`committed`, `modified`, `untracked`, `not-in-repository`, `unavailable`, `not-checked`), `git-commit` (string or null: set only when the plan file is tracked and unmodified), `detail` (string or null)"),
                 Field("binding", "string or null", "the environment binding the plan declares (`kube-context …, aws-account …`)"),
                 Field("runbook", "string or null", "the plan's `runbook` URL"),

@@ -5,6 +5,7 @@ public enum ExternalTool: String, Sendable, CaseIterable, Hashable, Comparable {
     case aws
     case railway
     case libpq
+    case pgbackrest
 
     public static func < (a: ExternalTool, b: ExternalTool) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -16,6 +17,7 @@ public enum ExternalTool: String, Sendable, CaseIterable, Hashable, Comparable {
         case .kubectl: return ["kubectl", "version", "--client"]
         case .aws: return ["aws", "--version"]
         case .railway: return ["railway", "--version"]
+        case .pgbackrest: return ["pgbackrest", "version"]
         case .libpq: return nil
         }
     }
@@ -53,7 +55,8 @@ public enum ExternalTool: String, Sendable, CaseIterable, Hashable, Comparable {
         if plan.heartbeat != nil { tools.insert(.libpq) }
         switch plan.rpo {
         case .heartbeat?, .query?: tools.insert(.libpq)
-        default: break
+        case .backup(let stanza, _)?: if stanza != nil { tools.insert(.pgbackrest) }
+        case nil: break
         }
         if plan.environmentBinding?.kubeContext != nil { tools.insert(.kubectl) }
         if plan.environmentBinding?.awsAccount != nil { tools.insert(.aws) }

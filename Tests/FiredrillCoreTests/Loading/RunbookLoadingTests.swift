@@ -65,5 +65,11 @@ struct RunbookLoadingTests {
         let result = PlanLoader.load(data: Data(text.utf8), path: "plan.yaml", catalog: TestCatalog.builtin)
         let plan = try #require(result.plan, "\(result.diagnostics.map(\.headline))")
         #expect(ExternalTool.used(by: plan) == [.kubectl, .aws, .libpq])
+
+        var drill = Plan(path: "drill.yaml", text: "", kind: .drill, name: "backup-drill")
+        drill.rpo = .backup(stanza: "main", manifest: nil)
+        #expect(ExternalTool.used(by: drill) == [.pgbackrest])
+        drill.rpo = .backup(stanza: nil, manifest: "/backups/backup_manifest")
+        #expect(ExternalTool.used(by: drill).isEmpty)
     }
 }
