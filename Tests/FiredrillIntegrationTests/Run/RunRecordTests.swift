@@ -226,4 +226,13 @@ import Testing
         // The binding needs kubectl, so its version is recorded too.
         #expect(outcome.record?["tools"]?.arrayValue?.first?["version"] == "Client Version: v1.30.0-standin")
     }
+
+    @Test func theDryRunShowsOverridesAndTheRunbook() async throws {
+        let plan = try Self.write(Self.commandPlan(vars: "vars: { target: prod-db.example.com, port: \"5432\" }"))
+        let child = try ChildProcess([try FiredrillBinary.path(), "plan", plan, "--offline", "--var", "target=localhost"])
+        #expect(await child.wait(timeout: .seconds(30)) == 0)
+        let output = child.readOutput()
+        #expect(output.contains("vars: target=localhost (--var; the plan says prod-db.example.com) port=5432\n"), "\(output)")
+        #expect(output.contains("runbook: https://wiki.example.com/runbooks/record-check"), "\(output)")
+    }
 }
