@@ -72,7 +72,7 @@ struct RunReportBuilder: Sendable {
         case .probeResult: probeResult(e, at: at)
         case .runStarted: started = e
         case .runEnded: endedEvent = e
-        case .runRecord: runRecord = e
+        case .runRecord: if runRecord == nil { runRecord = e }
         case .environmentChecked: bindingChecks.append(R.BindingCheck(e.data))
         case .phaseStarted: phaseStarted(e.data["phase"]?.stringValue ?? "", at: at)
         case .stepStarted: stepStarted(e, at: at)
