@@ -15,6 +15,7 @@ public enum HTMLReport {
         let endingClass = "verdict-" + ReportText.slug(r.ending)
         h.add("<div class=\"verdict-banner \(endingClass)\" id=\"verdict\"><strong>\(x(ReportLabels.ending(r)))</strong><span>\(x(r.reason))</span></div></header>")
         auditorSummary(r, &h)
+        runRecord(r, &h)
         if let rto = r.drill?.rto { recoveryTimeline(rto, &h) }
         if let drill = r.drill, drill.rpo != nil || drill.heartbeat != nil { dataLoss(drill, &h) }
         charts(r, &h)
@@ -291,7 +292,7 @@ public enum HTMLReport {
             h.add("<p id=\"recovery-check\">Steady state after the rollbacks (\(x(h.time(c.at.time)))): " + (c.recovered ? "<span class=\"badge met\">HOLDS</span>" : "<span class=\"badge missed\">NOT RESTORED</span> \(x(c.failures.joined(separator: "; ")))") + "</p>")
         }
         for s in r.recoverSessions {
-            h.add("<p><code>firedrill recover</code> by \(x(s.initiator)) at \(x(h.time(s.start.time))): \(s.pendingUndos) owed undos, \(s.failures.map { "\($0) failures" } ?? "did not finish").</p>")
+            h.add("<p><code>firedrill recover</code> by \(x(s.runOperator ?? s.initiator)) at \(x(h.time(s.start.time))): \(s.pendingUndos) owed undos, \(s.failures.map { "\($0) failures" } ?? "did not finish").</p>")
         }
         h.add("</section>")
     }

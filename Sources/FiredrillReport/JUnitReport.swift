@@ -28,7 +28,7 @@ public enum JUnitReport {
         x.append("    <properties>")
         let properties: [(String, String?)] = [
             ("kind", r.kind), ("title", r.title), ("plan.file", r.file), ("plan.sha256", r.sha256), ("git.commit", r.gitCommit),
-            ("environment", r.environment), ("allow-production", r.productionAllowedBy.map { "by \($0)" }), ("initiator", r.initiator), ("ending", r.ending), ("reason", r.reason),
+            ("environment", r.environment), ("allow-production", r.productionAllowedBy.map { "by \($0)" }), ("initiator", r.initiator), ("operator", r.record.operatorSummary), ("ending", r.ending), ("reason", r.reason),
             ("rollback", r.rollback), ("journal.head", r.journal.head), ("journal.valid", String(r.journal.valid)),
         ]
         for (name, value) in properties {

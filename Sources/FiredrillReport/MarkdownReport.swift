@@ -10,6 +10,7 @@ public enum MarkdownReport {
         w.line("> **Verdict: \(t(ReportLabels.ending(r)))** — \(t(r.reason))")
         w.line()
         auditorSummary(r, &w)
+        runRecord(r, &w)
         if let rto = r.drill?.rto { recoveryTimeline(rto, &w) }
         if let drill = r.drill, drill.rpo != nil || drill.heartbeat != nil { dataLoss(drill, &w) }
         phases(r, &w)
@@ -265,7 +266,7 @@ public enum MarkdownReport {
             w.line()
         }
         for s in r.recoverSessions {
-            w.line("`firedrill recover` by \(t(s.initiator)) at \(w.time(s.start.time)): \(s.pendingUndos) owed undos, \(s.failures.map { "\($0) failures" } ?? "did not finish").")
+            w.line("`firedrill recover` by \(t(s.runOperator ?? s.initiator)) at \(w.time(s.start.time)): \(s.pendingUndos) owed undos, \(s.failures.map { "\($0) failures" } ?? "did not finish").")
             w.line()
         }
     }

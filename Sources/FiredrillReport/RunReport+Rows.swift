@@ -158,6 +158,8 @@ extension RunReport {
         public var initiator: String
         public var pendingUndos: Int
         public var failures: Int?
+        /// Who ran `recover` (`--operator`, OS user and host); nil for a journal that predates it.
+        public var runOperator: String? = nil
     }
 
     /// Follow-up work the run calls for, one per missed objective, failed step, failed undo or rollback, and

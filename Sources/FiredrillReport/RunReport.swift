@@ -30,6 +30,8 @@ public struct RunReport: Sendable, Codable {
     public var rollbackPolicy: String?
     public var limits: Limits?
     public var notes: [String]
+    /// The auditor record: operator, effective parameters, versions, plan source, binding checks, runbook.
+    public var record: Record = .notRecorded
 
     // How it ended.
     public var started: String

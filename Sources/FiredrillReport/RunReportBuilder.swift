@@ -46,6 +46,8 @@ struct RunReportBuilder: Sendable {
     private var heartbeatStarted: JournalEvent?
     private var heartbeatStopped: JournalEvent?
     private var planCopy: PlanCopy?
+    private var runRecord: JournalEvent?
+    private var bindingChecks: [R.BindingCheck] = []
 
     /// Running figures for one probe series.
     private struct Aggregate: Sendable {
@@ -72,6 +74,8 @@ struct RunReportBuilder: Sendable {
         case .probeResult: probeResult(e, at: at)
         case .runStarted: started = e
         case .runEnded: endedEvent = e
+        case .runRecord: if runRecord == nil { runRecord = e }
+        case .environmentChecked: bindingChecks.append(R.BindingCheck(e.data))
         case .phaseStarted: phaseStarted(e.data["phase"]?.stringValue ?? "", at: at)
         case .stepStarted: stepStarted(e, at: at)
         case .stepEnded: stepEnded(e, at: at)
@@ -109,7 +113,8 @@ struct RunReportBuilder: Sendable {
         case .recoverStarted:
             phaseStarted("recover", at: at)
             recoverSessions.append(R.RecoverRow(start: at, end: nil, initiator: e.data["initiator"]?.stringValue ?? "",
-                                                pendingUndos: e.data["pending-undos"]?.intValue ?? 0, failures: nil))
+                                                pendingUndos: e.data["pending-undos"]?.intValue ?? 0, failures: nil,
+                                                runOperator: RunOperator(json: e.data["operator"])?.summary))
         case .recoverEnded:
             if let i = recoverSessions.indices.last {
                 recoverSessions[i].end = at
@@ -348,6 +353,7 @@ struct RunReportBuilder: Sendable {
         if s["allow-production"]?.boolValue == true {
             report.productionAllowedBy = s["allowed-by"]?.stringValue ?? report.initiator
         }
+        report.record = R.Record(event: runRecord?.data, checks: bindingChecks)
         report.effects = effects
         report.operatorSteps = operatorSteps.isEmpty ? nil : operatorSteps
         report.trafficTotals = trafficTotals.isEmpty ? nil : trafficTotals

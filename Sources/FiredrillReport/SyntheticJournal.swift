@@ -84,6 +84,13 @@ public enum SyntheticJournal {
                 "vars": ["primary": "postgres://primary:5432/orders"], "rollbacks": "always",
                 "notes": ["Synthetic journal for the report benchmark"], "limits": ["duration": 7200, "max-targets": 1],
             ])
+            try await emit(0.005, .runRecord, AuditRecord(
+                runOperator: RunOperator(name: "Synthetic Operator", source: "--operator", osUser: "sre", uid: 1000, host: "drill-host"),
+                parameters: [EffectiveParameter(name: "primary", value: "postgres://primary:5432/orders", planValue: "postgres://orders-db:5432/orders",
+                                                overridden: true, secretReference: false)],
+                tools: [ToolVersion(tool: "libpq", command: "PQlibVersion()", status: .read, version: "16.4")],
+                provenance: PlanProvenance(status: .untracked), binding: nil, runbook: "https://wiki.example.com/runbooks/orders-db-failover"
+            ).json)
             try await emit(0.01, .phaseStarted, ["phase": "baseline"])
             try await probe(0.05, "orders-api", role: "steady-state-baseline", passed: true, latency: 0.041)
             try await probe(0.09, "payments-api", role: "steady-state-baseline", passed: true, latency: 0.033)

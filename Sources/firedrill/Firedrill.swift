@@ -1,4 +1,5 @@
 import ArgumentParser
+import FiredrillCore
 
 /// The `firedrill` command: chaos experiments and disaster-recovery drills from YAML plans.
 @main
@@ -9,7 +10,7 @@ struct Firedrill: AsyncParsableCommand {
         discussion: """
         Exit codes: 0 passed/valid, 1 deviated, 2 aborted, 3 failed, 4 invalid plan, 5 inconclusive, 130 interrupted.
         """,
-        version: "0.1.0",
+        version: FiredrillBuild.summary,
         subcommands: [
             ValidateCommand.self,
             PlanCommand.self,

@@ -11,6 +11,7 @@ public enum PlanSchema {
         ParamSpec("tags", .stringList, "free labels"),
         ParamSpec("environment", .oneOf([.string, .stringMap]), required: true, "where it runs (or { name, kube-context, aws-account }); a protected name needs --allow-production"),
         ParamSpec("participants", .stringList, "people or roles taking part (drills)"),
+        ParamSpec("runbook", .url, "http(s) URL of the runbook the plan exercises, linked from every report"),
         ParamSpec("schedule", .stringMap, "{ cron, timezone } for recurring drills"),
         ParamSpec("notify", .stringList, "webhooks and Slack incoming webhooks told when the run starts, breaches a guard, aborts, ends or fails a rollback"),
         ParamSpec("objectives", .stringMap, "{ rto, rpo } (drills)"),

@@ -8,6 +8,7 @@
 public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
     // Run
     case runStarted = "run.started"
+    case runRecord = "run.record"
     case environmentChecked = "environment.checked"
     case phaseStarted = "phase.started"
     case runInterrupted = "run.interrupted"
@@ -95,6 +96,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
     public var when: String {
         switch self {
         case .runStarted: return "First event of a run, before anything is probed or injected."
+        case .runRecord: return "Right after `run.started` (runs since the auditor record): who ran it, the effective parameters, the versions, the plan's source and runbook."
         case .environmentChecked: return "After `run.started`, once per environment binding check of a protected environment."
         case .phaseStarted: return "When the runner enters a phase; the phase lasts until the next `phase.started`, `run.ended` or `recover.ended`."
         case .runInterrupted: return "When a signal (Ctrl-C, SIGTERM) interrupted the main phase, before the rollbacks."
@@ -149,7 +151,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
                 Field("plan", "string", "the plan's name"), Field("title", "string", "the plan's title"),
                 Field("kind", "string", "`experiment` or `drill`"), Field("file", "string", "the plan file's path"),
                 Field("sha256", "string", "hex SHA-256 of the plan file"),
-                Field("git-commit", "string or null", "the plan repository's commit, when known"),
+                Field("git-commit", "string or null", "the plan file's git commit, only when git says it is tracked and unmodified (why not: `run.record`'s `plan-source`)"),
                 Field("environment", "string", "the plan's environment"), Field("initiator", "string", "who started the run"),
                 Field("participants", "array of strings", "the plan's participants"),
                 Field("vars", "object", "the resolved variables, name to value (secrets masked)"),
@@ -159,6 +161,16 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
                 Field("allow-production", "boolean, optional", "protected environments: whether the run was allowed"),
                 Field("protected-environment", "boolean, optional", "protected environments: whether the environment is protected"),
                 Field("allowed-by", "string, optional", "protected environments: the operator who allowed it"),
+            ]
+        case .runRecord:
+            return [
+                Field("operator", "object", "`name` (string or null: `--operator` or `$FIREDRILL_OPERATOR`), `source` (string or null: which of the two), `os-user`, `uid` (number), `host`"),
+                Field("parameters", "array of objects", "the plan's vars after `--var` overrides, in plan order: `name`, `value` (as written; secrets masked, a `${secret.…}` reference stays a reference), `plan-value` (string or null: the plan file's value; null for a var only `--var` set), `overridden`, `secret-reference` (booleans)"),
+                Field("firedrill", "object", "this build: `version`, `compiler`, `configuration`"),
+                Field("tools", "array of objects", "each external tool the plan uses, read once: `tool` (`kubectl`, `aws`, `railway`, `libpq`, `pgbackrest`), `command`, `status` (`read`, `missing`, `timed-out`, `failed`), `version` and `detail` (string or null)"),
+                Field("plan-source", "object", "`status` (`committed`, `modified`, `untracked`, `not-in-repository`, `unavailable`, `not-checked`), `git-commit` (string or null: set only when the plan file is tracked and unmodified), `detail` (string or null)"),
+                Field("binding", "string or null", "the environment binding the plan declares (`kube-context …, aws-account …`)"),
+                Field("runbook", "string or null", "the plan's `runbook` URL"),
             ]
         case .environmentChecked:
             return [
@@ -369,6 +381,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
         case .recoverStarted:
             return [
                 Field("initiator", "string", "who ran `recover`"), Field("pending-undos", "number", "undos owed"),
+                Field("operator", "object, optional", "as in `run.record`: the operator (`--operator` or `$FIREDRILL_OPERATOR`), OS user and host"),
                 Field("pending-rollbacks", "array of strings", "rollback steps owed"),
                 Field("repaired-torn-tail", "number or null", "bytes of a torn final line cut off"),
             ]

@@ -113,7 +113,7 @@ extension PlanLoader {
             }
             // A `--var` replaces the plan's value before anything is resolved, so vars built on it follow it.
             raw[entry.key] = overrides[entry.key] ?? value
-            result.append(PlanVariable(name: entry.key, value: raw[entry.key] ?? value, location: entry.value.location))
+            result.append(PlanVariable(name: entry.key, value: raw[entry.key] ?? value, location: entry.value.location, planValue: value))
         }
         let resolution = VariableGraph(raw: raw, order: result.map(\.name)).resolve()
         let locations = Dictionary(result.map { ($0.name, $0.location) }, uniquingKeysWith: { first, _ in first })

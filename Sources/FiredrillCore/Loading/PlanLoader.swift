@@ -132,6 +132,7 @@ public struct PlanLoader {
 
         if let node = root["vars"] { plan.vars = loadVariables(node) }
         if let node = root["secrets"] { plan.secrets = loadSecrets(node) }
+        if let node = root["runbook"] { plan.runbook = loadRunbook(node) }
         collectStepNames(root)
         checkReferences(root)
         if strictOverrides { checkOverrides(root, declared: Set(plan.vars.map(\.name))) }

@@ -19,6 +19,8 @@ public struct Plan: Sendable {
     /// What the production gate decided, set by the gate before a run and journaled in `run.started`.
     public var gate: GateDecision?
     public var participants: [String]
+    /// `runbook:` — the http(s) URL of the runbook the plan exercises.
+    public var runbook: String?
     public var schedule: Schedule?
     /// Where the team is told about the run (`notify:`).
     public var notify: [NotifyTarget] = []
@@ -58,6 +60,7 @@ public struct Plan: Sendable {
         self.environmentBinding = nil
         self.gate = nil
         self.participants = []
+        self.runbook = nil
         self.schedule = nil
         self.objectives = nil
         self.limits = Limits()

@@ -33,8 +33,11 @@ public struct Schedule: Sendable, Hashable {
 /// A `vars:` entry.
 public struct PlanVariable: Sendable, Hashable {
     public var name: String
+    /// The value the run uses: a `--var` override when one was given, else the plan's.
     public var value: String
     public var location: SourceLocation
+    /// The value written in the plan file (equal to `value` unless a `--var` overrode it).
+    public var planValue: String
 }
 
 /// A `secrets:` entry: where the value comes from, never the value.

@@ -36,8 +36,11 @@ public struct DryRunRenderer: Sendable {
             out.append("  objectives: " + [o.rto.map { "RTO \(DurationSyntax.format($0))" }, o.rpo.map { "RPO \(DurationSyntax.format($0))" }].compactMap { $0 }.joined(separator: ", "))
         }
         if !plan.vars.isEmpty {
-            out.append("  vars: " + plan.vars.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
+            out.append("  vars: " + plan.vars.map { v in
+                "\(v.name)=\(v.value)" + (v.value == v.planValue ? "" : " (--var; the plan says \(v.planValue))")
+            }.joined(separator: " "))
         }
+        if let runbook = plan.runbook { out.append("  runbook: \(runbook)") }
         if !plan.secrets.isEmpty {
             out.append("  secrets: " + plan.secrets.map { "\($0.name)=***" }.joined(separator: " "))
         }

@@ -14,6 +14,8 @@ public struct RecoverSession: Sendable {
 
     /// The drivers the plan copy may name.
     public let catalog: DriverCatalog
+    /// Who runs `recover` (`--operator` or `$FIREDRILL_OPERATOR`, and the OS user), journaled in `recover.started`.
+    public var runOperator: RunOperator = .current(flag: nil)
 
     public init(runDirectory: String, drivers: any DriverSet, catalog: DriverCatalog, observer: (any RunObserver)?) {
         self.catalog = catalog
@@ -141,7 +143,7 @@ public struct RecoverSession: Sendable {
         let resolver = plan.map { (try? Resolver.forPlan($0, readSecrets: true)) ?? Resolver.forPlanWithoutSecrets($0) } ?? Resolver()
         let recorder = RunRecorder(journal: journal, observer: observer, secrets: resolver.secretValues)
         try await recorder.record(.recoverStarted, [
-            "initiator": .string(RunSession.initiator()), "pending-undos": .number(Double(pending.count)),
+            "initiator": .string(RunSession.initiator()), "operator": runOperator.json, "pending-undos": .number(Double(pending.count)),
             "pending-rollbacks": .array(owed.rollbacks.map { .string($0.name) }),
             "repaired-torn-tail": owed.tornTailBytes.map { .number(Double($0)) } ?? .null,
             "rollbacks-unknown": owed.rollbacksUnknown.map { .string($0) } ?? .null,

@@ -9,6 +9,10 @@ public struct RunSession: Sendable {
     public let drivers: any DriverSet
     public let observer: (any RunObserver)?
     public let control: RunControl
+    /// Who runs it, for the `run.record` event.
+    public var runOperator: RunOperator = .current(flag: nil)
+    /// Where the record reads tool versions and the plan's git state (injected by the executable); nil: not checked.
+    public var recordSources: (any RunRecordSources)?
 
     public init(plan: Plan, overrides: [String: String], drivers: any DriverSet, observer: (any RunObserver)?, control: RunControl = RunControl()) {
         self.plan = plan
@@ -65,10 +69,11 @@ public struct RunSession: Sendable {
 
     public func run(options: RunOptions, recorder: RunRecorder, resolver: Resolver) async throws -> RunSummary {
         let manifest = try RunManifest.read(from: options.runDirectory)
+        let record = await AuditRecord.gather(plan: plan, overrides: overrides, runOperator: runOperator, sources: recordSources)
         var started: [String: JSONValue] = [
             "plan": .string(plan.name), "title": .string(plan.title), "kind": .string(plan.kind.rawValue),
             "file": .string(plan.path), "sha256": .string(manifest.planSHA256),
-            "git-commit": manifest.gitCommit.map { .string($0) } ?? .null,
+            "git-commit": record.provenance.commit.map { .string($0) } ?? .null,
             "environment": .string(plan.environment), "initiator": .string(options.initiator),
             "participants": .array(plan.participants.map { .string($0) }),
             "vars": .object(Dictionary(uniqueKeysWithValues: resolver.variables.map { ($0.key, JSONValue.string($0.value)) })),
@@ -77,6 +82,7 @@ public struct RunSession: Sendable {
         ]
         for (key, value) in plan.gate?.journalFields ?? [:] { started[key] = value }
         try await recorder.record(.runStarted, .object(started))
+        try await recorder.record(.runRecord, record.json)
         for check in plan.gate?.bindingChecks ?? [] {
             try await recorder.record(.environmentChecked, check.json)
         }

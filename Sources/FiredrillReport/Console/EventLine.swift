@@ -8,6 +8,8 @@ public enum EventLine {
         switch event.eventType {
         case .runStarted:
             return "run started: \(d["kind"]?.stringValue ?? "") \(d["plan"]?.stringValue ?? "") in \(d["environment"]?.stringValue ?? "") by \(d["initiator"]?.stringValue ?? "")"
+        case .runRecord:
+            return record(event).joined(separator: " · ")
         case .phaseStarted:
             return "── \(d["phase"]?.stringValue ?? "")"
         case .stepStarted:

@@ -34,9 +34,19 @@ struct RecoverCommand: AsyncParsableCommand {
     @Flag(name: .customLong("yes"), help: "Do not ask for confirmation on a terminal.")
     var yes = false
 
+    @Option(name: .customLong("operator"), help: "Who is recovering, for the record (default: $FIREDRILL_OPERATOR; the OS user and host are recorded either way).")
+    var operatorName: String?
+
+    func validate() throws {
+        if let name = operatorName, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--operator needs a name (or leave it out: $FIREDRILL_OPERATOR, then the OS user, is recorded)")
+        }
+    }
+
     func run() async throws {
         let runDirectory = fromStore ? try await StoredRun.directory(of: self.runDirectory, options: storeOptions, reportsRoot: reportsRoot) : self.runDirectory
-        let session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), catalog: BuiltinDrivers.catalog, observer: PlainConsole())
+        var session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), catalog: BuiltinDrivers.catalog, observer: PlainConsole())
+        session.runOperator = RunOperator.current(flag: operatorName)
         if dryRun {
             let owed: RecoverSession.Owed
             do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FiredrillCore
+import FiredrillDrivers
 import FiredrillReport
 import FiredrillStore
 
@@ -32,6 +33,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("note"), help: "An operator note for the report (repeatable).")
     var notes: [String] = []
 
+    @Option(name: .customLong("operator"), help: "Who runs the drill, for the record (default: $FIREDRILL_OPERATOR; the OS user and host are recorded either way).")
+    var operatorName: String?
+
     @Flag(help: "Start even though an earlier run of this plan still owes undos or rollbacks.")
     var force = false
 
@@ -54,6 +58,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics of the plan's runs here (node_exporter textfile collector).")
     var metricsFile: String?
+
+    func validate() throws {
+        if let name = operatorName, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--operator needs a name (or leave it out: $FIREDRILL_OPERATOR, then the OS user, is recorded)")
+        }
+    }
 
     func run() async throws {
         // First of all: from here on no signal can kill the runner with its default action.
@@ -92,8 +102,10 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             observer = PlainConsole(recoveredDeadline: plan.recovered?.timeout)
         }
-        let session = RunSession(plan: plan, overrides: overrides, drivers: DriverRegistry(),
+        var session = RunSession(plan: plan, overrides: overrides, drivers: DriverRegistry(),
                                  observer: notify.map { $0.observer(wrapping: observer, control: control) } ?? observer, control: control)
+        session.runOperator = RunOperator.current(flag: operatorName)
+        session.recordSources = ToolProbe()
         let prepared: (RunOptions, RunRecorder, Resolver)
         do {
             prepared = try session.prepare(reportsRoot: reportsRoot, runDirectory: reportDir, rollbacks: rollbacks, notes: notes)
@@ -131,6 +143,7 @@ struct RunCommand: AsyncParsableCommand {
             print("\(summary.ending.rawValue.uppercased()): \(summary.reason)")
             print(summary.rollback.rawValue + (summary.recoveredAfterRollback.map { $0 ? "; steady state holds again" : "; steady state NOT restored" } ?? ""))
             if !quiet {
+                for line in summary.events.first(where: { $0.is(.runRecord) }).map(EventLine.record) ?? [] { print(line) }
                 print("run directory: \(summary.runDirectory)")
                 for p in reportPaths { print("report: \(p)") }
             }
