@@ -45,7 +45,8 @@ public enum ExternalTool: String, Sendable, CaseIterable, Hashable, Comparable {
                 switch step.action {
                 case .driver(let call): calls.append(call)
                 case .parallel(let children): walk(children)
-                case .wait: break
+                case .until(let until): calls.append(until.probe.call)
+                case .wait, .manual: break
                 }
             }
         }
