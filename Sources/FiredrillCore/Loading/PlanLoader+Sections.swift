@@ -106,9 +106,9 @@ extension PlanLoader {
                 error(entry.keyLocation, "invalid var name `\(entry.key)`: use letters, digits, '_' and '-'")
             }
             for ref in Interpolation.references(in: value).refs {
-                if case .variable = ref.target { continue }
-                error(entry.value.location, "var `\(entry.key)` references `${\(ref.expression)}`: a var may reference other vars only",
-                      hint: "reference `${\(ref.expression)}` where the value is used; it is known only when the run starts")
+                guard case .step = ref.target else { continue }
+                error(entry.value.location, "var `\(entry.key)` references `${\(ref.expression)}`: a var cannot hold a step's result",
+                      hint: "reference `${\(ref.expression)}` where the value is used; it is known only once that step has run")
                 break
             }
             // A `--var` replaces the plan's value before anything is resolved, so vars built on it follow it.

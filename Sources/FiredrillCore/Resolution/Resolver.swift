@@ -66,9 +66,17 @@ public struct Resolver: Sendable {
     }
 
     public func substitute(_ text: String, maskSecrets: Bool) -> String {
+        substitute(text, maskSecrets: maskSecrets, insideVariable: false)
+    }
+
+    /// A var's value may itself hold `${env.…}` or `${secret.…}` (vars referencing vars were resolved at load), so a
+    /// var is substituted once more, and only once: nothing a var holds is looked up as a var again.
+    private func substitute(_ text: String, maskSecrets: Bool, insideVariable: Bool) -> String {
         Interpolation.substitute(text) { target in
             switch target {
-            case .variable(let name): return variables[name]
+            case .variable(let name):
+                guard !insideVariable, let value = variables[name] else { return nil }
+                return value.contains("${") ? substitute(value, maskSecrets: maskSecrets, insideVariable: true) : value
             case .environment(let name): return environment[name]
             case .secret(let name): return maskSecrets ? "***" : secrets[name]
             case .step(let name, let field):
