@@ -4,7 +4,31 @@ import Foundation
 /// The `http` probe: one request through libcurl. Observes `status`, `headers` (lower-case names), `body`, `json`
 /// (when the body parses), `latency`, and the timing breakdown `dns`, `connect`, `tls`, `first-byte` (seconds
 /// since the request started). Without `expect`, a status below 400 passes.
-public struct HTTPProbeDriver: ProbeDriver {
+public struct HTTPProbeDriver: ProbeDriver, DeclaredDriver {
+    public static let spec = DriverSpec(
+        "http", role: .probe, "An HTTP request through libcurl: status, headers, body, JSON and latency.",
+        timeout: "10s",
+        params: [
+            ParamSpec("url", .url, required: true, "the URL to request"),
+            ParamSpec("method", .enumeration(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]), default: "GET", "HTTP method"),
+            ParamSpec("headers", .stringMap, "request headers"),
+            ParamSpec("body", .string, "request body"),
+            ParamSpec("follow-redirects", .boolean, default: "false", "follow 3xx redirects"),
+            ParamSpec("max-body", .byteSize, default: "1MiB", "keep at most this much of the response body"),
+        ] + TLSParams.all,
+        fields: [
+            ProbeField("status", .number, "the HTTP status code"),
+            ProbeField("headers", .object, "response headers, by lower-case name"),
+            ProbeField("body", .string, "the response body (at most `max-body`)"),
+            ProbeField("json", .object, "the body parsed as JSON, when it parses"),
+            ProbeField("latency", .duration, "the whole request"),
+            ProbeField("dns", .duration, "name lookup done, since the request started"),
+            ProbeField("connect", .duration, "connected, since the request started"),
+            ProbeField("tls", .duration, "TLS handshake done, since the request started"),
+            ProbeField("first-byte", .duration, "first response byte, since the request started"),
+        ]
+    )
+
     let client: HTTPClient
 
     public init(client: HTTPClient = .shared) {
@@ -12,7 +36,7 @@ public struct HTTPProbeDriver: ProbeDriver {
     }
 
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
-        let p = DriverParams(key: "http", node: params)
+        let p = Self.params(params)
         let request = try Self.request(p, timeout: context.timeout)
         let response: HTTPResponse
         do {

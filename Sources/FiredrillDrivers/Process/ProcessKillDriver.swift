@@ -1,11 +1,20 @@
 import FiredrillCore
 
 /// `process.kill`: sends a signal to the picked local processes.
-public struct ProcessKillDriver: StepDriver {
+public struct ProcessKillDriver: StepDriver, DeclaredDriver {
+    public static let spec = DriverSpec(
+        "process.kill", role: .step, "Sends a signal to local processes.",
+        timeout: "30s",
+        params: ProcessParams.target + [
+            ParamSpec("signal", .signal, default: "KILL", "the signal to send"),
+        ] + DriverCatalog.selection(),
+        rules: ProcessParams.rules
+    )
+
     public init() {}
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: "process.kill", node: params)
+        let p = Self.params(params)
         let signalText = p.text("signal") ?? "KILL"
         let signal: Int32
         do { signal = try Signals.parse(signalText) } catch { throw DriverError("process.kill", error.description) }

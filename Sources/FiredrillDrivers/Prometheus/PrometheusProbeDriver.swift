@@ -18,7 +18,22 @@ import Foundation
 /// range vector, Prometheus's own refusal (`bad_data: … parse error …`), a non-API answer (an HTTP 404 from
 /// something that is not Prometheus), and no answer at all (connection refused, timeout). Messages name the
 /// base URL with the run's secrets masked.
-public struct PrometheusProbeDriver: ProbeDriver {
+public struct PrometheusProbeDriver: ProbeDriver, DeclaredDriver {
+    public static let spec = DriverSpec(
+        "prometheus", role: .probe, "A PromQL instant query; a scalar or single-series vector becomes the value.",
+        timeout: "10s",
+        params: [
+            ParamSpec("url", .url, required: true, "Prometheus base URL, e.g. http://127.0.0.1:9090"),
+            ParamSpec("query", .string, required: true, "PromQL expression"),
+            ParamSpec("headers", .stringMap, "request headers (e.g. Authorization)"),
+            ProbeUnitParam.spec,
+        ],
+        fields: [
+            ProbeField("value", .dynamic, "the scalar or single sample; its unit is the query's (declare it with `unit:`)"),
+            ProbeField("series", .object, "the sample's labels"),
+        ]
+    )
+
     let client: HTTPClient
 
     /// Series listed at most when a query returns more than one.
@@ -31,7 +46,7 @@ public struct PrometheusProbeDriver: ProbeDriver {
     }
 
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
-        let p = DriverParams(key: "prometheus", node: params)
+        let p = Self.params(params)
         let base = try Self.baseURL(try p.string("url"))
         let query = try p.string("query")
         let shownBase = context.mask(base)
