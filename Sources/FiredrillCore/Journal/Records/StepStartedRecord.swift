@@ -1,0 +1,21 @@
+/// `step.started`: a step about to run.
+public struct StepStartedRecord: JournalRecord {
+    public static let eventTypes: Set<JournalEventType> = [.stepStarted]
+    public static let members = ["phase", "kind", "params", "seconds"]
+
+    /// The phase the step runs in.
+    public var phase: String?
+    /// The driver key, `command` or `wait`.
+    public var kind: String?
+    /// Driver steps: the resolved parameters (secrets masked).
+    public var params: JSONValue?
+    /// `wait` steps: how long.
+    public var seconds: Double?
+
+    public init(data: JSONValue) {
+        phase = data["phase"]?.stringValue
+        kind = data["kind"]?.stringValue
+        params = data["params"]
+        seconds = data["seconds"]?.doubleValue
+    }
+}
