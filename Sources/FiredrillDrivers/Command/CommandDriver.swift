@@ -52,7 +52,7 @@ public struct CommandDriver: StepDriver, ProbeDriver, DeclaredDriver {
         let okCodes = (p.list("ok-exit-codes") ?? ["0"]).compactMap { Int32($0) }
         let output = Self.output(result)
         guard !result.timedOut, result.signal == nil, let code = result.exitCode, okCodes.contains(code) else {
-            throw DriverError("command", CommandError.failed(result).description)
+            throw DriverError(Self.spec.key, CommandError.failed(result).description)
         }
         return StepOutcome(output: output, summary: "\(result.commandLine) exited \(code) in \(DurationSyntax.format(result.duration))"
                            + Self.excerpt(result.stdout))
@@ -61,7 +61,7 @@ public struct CommandDriver: StepDriver, ProbeDriver, DeclaredDriver {
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
         let p = Self.params(params)
         let result = try await execute(p, context: context)
-        if result.timedOut { throw DriverError("command", "\(result.commandLine) timed out after \(DurationSyntax.format(result.timeout))") }
+        if result.timedOut { throw DriverError(Self.spec.key, "\(result.commandLine) timed out after \(DurationSyntax.format(result.timeout))") }
         let code = result.exitCode.map(String.init) ?? "signal \(Signals.name(of: result.signal ?? 0))"
         return Observation(value: Self.output(result), summary: "exit \(code)" + Self.excerpt(result.stdout), ok: result.succeeded)
     }
@@ -69,7 +69,7 @@ public struct CommandDriver: StepDriver, ProbeDriver, DeclaredDriver {
     func execute(_ p: DriverParams, context: DriverContext,
                  onSpawn: (@Sendable (pid_t, String) async throws -> Void)? = nil) async throws -> CommandResult {
         guard let argv = p.list("run"), !argv.isEmpty else {
-            throw DriverError("command", "`run` must be a list of arguments")
+            throw DriverError(Self.spec.key, "`run` must be a list of arguments")
         }
         var env: [String: String] = [:]
         for (k, v) in p.map("env") { env[k] = v }

@@ -11,7 +11,7 @@ public struct HTTPFloodDriver: StepDriver, DeclaredDriver {
     static let key = "flood.http"
 
     public static let spec = DriverSpec(
-        "flood.http", role: .step, "Sends a flood of HTTP requests.",
+        key, role: .step, "Sends a flood of HTTP requests.",
         timeout: "none",
         params: [
             ParamSpec("url", .url, required: true, "the URL to request"),

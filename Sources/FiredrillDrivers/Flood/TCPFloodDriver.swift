@@ -10,7 +10,7 @@ public struct TCPFloodDriver: StepDriver, DeclaredDriver {
     static let key = "flood.tcp"
 
     public static let spec = DriverSpec(
-        "flood.tcp", role: .step, "Opens and holds many TCP connections.",
+        key, role: .step, "Opens and holds many TCP connections.",
         timeout: "none",
         params: [
             ParamSpec("host", .string, required: true, "host name or address"),

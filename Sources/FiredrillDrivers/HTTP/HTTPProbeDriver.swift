@@ -42,7 +42,7 @@ public struct HTTPProbeDriver: ProbeDriver, DeclaredDriver {
         do {
             response = try await client.send(request)
         } catch {
-            throw DriverError("http", context.mask(error.description))
+            throw DriverError(Self.spec.key, context.mask(error.description))
         }
         var headers: [String: JSONValue] = [:]
         for h in response.headers { headers[h.name.lowercased()] = .string(h.value) }
@@ -68,7 +68,7 @@ public struct HTTPProbeDriver: ProbeDriver, DeclaredDriver {
         for (k, v) in p.map("headers") { headers.append(HTTPHeader(name: k, value: v)) }
         var maxBody = HTTPRequest.defaultMaxBodyBytes
         if let text = p.text("max-body") {
-            guard let size = try? ByteSize.parse(text) else { throw DriverError("http", "`max-body` is not a size: `\(text)`") }
+            guard let size = try? ByteSize.parse(text) else { throw DriverError(Self.spec.key, "`max-body` is not a size: `\(text)`") }
             maxBody = Int(size.bytes)
         }
         let tls = TLSOptions(verifyPeer: try p.bool("tls-verify"), verifyHost: try p.bool("tls-verify"),

@@ -20,7 +20,7 @@ public struct TCPProbeDriver: ProbeDriver, DeclaredDriver {
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
         let p = Self.params(params)
         let host = try p.string("host")
-        guard let port = try p.int("port") else { throw DriverError("tcp", "`port` is required") }
+        guard let port = try p.int("port") else { throw DriverError(Self.spec.key, "`port` is required") }
         do {
             let elapsed = try await TCPConnector.connect(host: host, port: port, timeout: context.timeout)
             let ms = Int((elapsed.seconds * 1000).rounded())

@@ -11,7 +11,7 @@ public struct PostgresFloodDriver: StepDriver, DeclaredDriver {
     static let key = "flood.postgres"
 
     public static let spec = DriverSpec(
-        "flood.postgres", role: .step, "Opens PostgreSQL connections until `connections` or until the server refuses, then holds them.",
+        key, role: .step, "Opens PostgreSQL connections until `connections` or until the server refuses, then holds them.",
         timeout: "none",
         params: [
             ParamSpec("dsn", .dsn, required: true, "connection URI or conninfo"),

@@ -60,7 +60,7 @@ public struct PostgresProbeDriver: ProbeDriver, DeclaredDriver {
             if query == nil, metric == nil {
                 return Observation(value: ["connected": false], summary: message, ok: false)
             }
-            throw DriverError("postgres", message)
+            throw DriverError(Self.spec.key, message)
         }
         defer { Task { await connection.close() } }
 
@@ -85,14 +85,14 @@ public struct PostgresProbeDriver: ProbeDriver, DeclaredDriver {
                 value = try await connection.scalar(Self.connectionsQuery)
                 what = "connections in use (%)"
             case (nil, let other?):
-                throw DriverError("postgres", "unknown metric `\(other)`")
+                throw DriverError(Self.spec.key, "unknown metric `\(other)`")
             case (nil, nil):
                 let latency = (clock.now - start).seconds
                 return Observation(value: ["connected": true, "latency": .number(latency)],
                                    summary: "connected to \(connection.target) in \(Self.milliseconds(latency))")
             }
         } catch let error as PGError {
-            throw DriverError("postgres", context.mask(error.description))
+            throw DriverError(Self.spec.key, context.mask(error.description))
         }
         let latency = (clock.now - start).seconds
         let observed = (typed ?? PGScalar(text: value, typeOID: 0)).json

@@ -17,8 +17,8 @@ public struct ProcessKillDriver: StepDriver, DeclaredDriver {
         let p = Self.params(params)
         let signalText = p.text("signal") ?? "KILL"
         let signal: Int32
-        do { signal = try Signals.parse(signalText) } catch { throw DriverError("process.kill", error.description) }
-        let targets = try await ProcessTargets(key: "process.kill", params: p).resolve(context: context)
+        do { signal = try Signals.parse(signalText) } catch { throw DriverError(Self.spec.key, error.description) }
+        let targets = try await ProcessTargets(key: Self.spec.key, params: p).resolve(context: context)
         if targets.isEmpty { return StepOutcome(output: ["targets": []], summary: "no process matched; skipped") }
         var sent: [Int32] = []
         for t in targets {
@@ -26,7 +26,7 @@ public struct ProcessKillDriver: StepDriver, DeclaredDriver {
                 try ProcessController().send(signal, to: t.pid)
                 sent.append(t.pid)
             } catch {
-                throw DriverError("process.kill", "\(error) (already signalled: \(sent.map(String.init).joined(separator: ", ")))")
+                throw DriverError(Self.spec.key, "\(error) (already signalled: \(sent.map(String.init).joined(separator: ", ")))")
             }
         }
         return StepOutcome(output: ["targets": ProcessTargets.json(targets, context), "signal": .string(Signals.name(of: signal))],

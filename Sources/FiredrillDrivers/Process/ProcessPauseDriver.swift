@@ -17,8 +17,8 @@ public struct ProcessPauseDriver: StepDriver, DeclaredDriver {
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
         let p = Self.params(params)
-        guard let hold = try p.duration("for") else { throw DriverError("process.pause", "`for` is required") }
-        let targets = try await ProcessTargets(key: "process.pause", params: p).resolve(context: context)
+        guard let hold = try p.duration("for") else { throw DriverError(Self.spec.key, "`for` is required") }
+        let targets = try await ProcessTargets(key: Self.spec.key, params: p).resolve(context: context)
         if targets.isEmpty { return StepOutcome(output: ["targets": []], summary: "no process matched; skipped") }
         let pids = targets.map(\.pid)
         let undo = UndoAction(

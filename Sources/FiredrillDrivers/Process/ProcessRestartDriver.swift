@@ -19,9 +19,9 @@ public struct ProcessRestartDriver: StepDriver, DeclaredDriver {
         let p = Self.params(params)
         let signalText = p.text("signal") ?? "TERM"
         let signal: Int32
-        do { signal = try Signals.parse(signalText) } catch { throw DriverError("process.restart", error.description) }
+        do { signal = try Signals.parse(signalText) } catch { throw DriverError(Self.spec.key, error.description) }
         let grace = try p.duration("grace") ?? .seconds(10)
-        let targets = try await ProcessTargets(key: "process.restart", params: p).resolve(context: context)
+        let targets = try await ProcessTargets(key: Self.spec.key, params: p).resolve(context: context)
         if targets.isEmpty { return StepOutcome(output: ["targets": []], summary: "no process matched; skipped") }
         var started: [JSONValue] = []
         var lines: [String] = []
@@ -30,7 +30,7 @@ public struct ProcessRestartDriver: StepDriver, DeclaredDriver {
             do {
                 launched = try await ProcessController().restart(t.pid, signal: signal, stopTimeout: grace)
             } catch {
-                throw DriverError("process.restart", "pid \(t.pid): \(error)")
+                throw DriverError(Self.spec.key, "pid \(t.pid): \(error)")
             }
             started.append(["old-pid": .number(Double(t.pid)), "pid": .number(Double(launched.pid))])
             lines.append("\(t.pid) → \(launched.pid)")

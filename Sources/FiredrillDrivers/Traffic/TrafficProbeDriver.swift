@@ -17,7 +17,7 @@ public struct TrafficProbeDriver: ProbeDriver, DeclaredDriver {
     static let key = "traffic"
 
     public static let spec = DriverSpec(
-        "traffic", role: .probe, "A stream of HTTP requests: success ratio and latency percentiles (HdrHistogram), open-loop at a rate (latency from each request's intended send instant) or closed-loop at a concurrency. A guard judges a sliding `window`; without `expect`, at least 99% must succeed.",
+        key, role: .probe, "A stream of HTTP requests: success ratio and latency percentiles (HdrHistogram), open-loop at a rate (latency from each request's intended send instant) or closed-loop at a concurrency. A guard judges a sliding `window`; without `expect`, at least 99% must succeed.",
         timeout: "10m",
         params: [
             ParamSpec("url", .url, required: true, "the URL to request"),
