@@ -75,4 +75,27 @@ import Testing
         }
         #expect(seen == ["step.started", "step.ended", "probe.result", "phase.started", "run.started", "run.ended", "rto.measured"])
     }
+
+    /// `grep -rn '"phase.started"' Sources` finds only the vocabulary: code names events through `JournalEventType`.
+    @Test func noEventNameIsAStringLiteralOutsideTheVocabulary() throws {
+        let sources = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" && $0.lastPathComponent != "JournalEventType.swift" }
+        #expect(files.count > 100, "found only \(files.count) source files under \(sources.path)")
+        let literals = JournalEventType.allCases.map { "\"\($0.rawValue)\"" }
+        var found: [String] = []
+        for file in files {
+            let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            for (number, line) in lines.enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                if code.hasPrefix("//") { continue }
+                for literal in literals where line.contains(literal) {
+                    found.append("\(file.lastPathComponent):\(number + 1): \(literal)")
+                }
+            }
+        }
+        #expect(found.isEmpty, "event names written as literals: \(found)")
+    }
 }
