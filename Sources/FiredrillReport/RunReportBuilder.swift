@@ -76,7 +76,7 @@ struct RunReportBuilder: Sendable {
         case .runEnded: endedEvent = e
         case .runRecord: if runRecord == nil { runRecord = e }
         case .environmentChecked: bindingChecks.append(R.BindingCheck(e.data))
-        case .phaseStarted: phaseStarted(e.data["phase"]?.stringValue ?? "", at: at)
+        case .phaseStarted: phaseStarted(PhaseStartedRecord(data: e.data).phase ?? "", at: at)
         case .stepStarted: stepStarted(e, at: at)
         case .stepEnded: stepEnded(e, at: at)
         case .guardBreached: guardBreached(e, at: at)
@@ -140,9 +140,10 @@ struct RunReportBuilder: Sendable {
     // MARK: events
 
     private mutating func probeResult(_ e: JournalEvent, at: R.Instant) {
-        let probe = e.step ?? e.data["probe"]?.stringValue ?? ""
-        let role = e.data["role"]?.stringValue ?? ""
-        let passed = e.data["passed"]?.boolValue ?? false
+        let r = ProbeResultRecord(data: e.data)
+        let probe = e.step ?? r.probe ?? ""
+        let role = r.role ?? ""
+        let passed = r.passed
         let i: Int
         if let found = seriesIndex[probe]?[role] {
             i = found
@@ -152,7 +153,7 @@ struct RunReportBuilder: Sendable {
             timeline.series.append(ProbeTimeline.Series(probe: probe, role: role))
             aggregates.append(Aggregate(first: at, last: at))
         }
-        let numeric = ProbeTimeline.numericValue(e.data["observed"])
+        let numeric = ProbeTimeline.numericValue(r.observed)
         timeline.series[i].mono.append(e.mono)
         timeline.series[i].passed.append(passed)
         timeline.series[i].value.append(numeric?.value)
@@ -161,8 +162,8 @@ struct RunReportBuilder: Sendable {
         if !passed { aggregates[i].failures += 1 }
         aggregates[i].last = at
         aggregates[i].lastPassed = passed
-        aggregates[i].lastMessage = e.data["message"]?.stringValue ?? ""
-        if let expected = e.data["expected"]?.stringValue { aggregates[i].expected = expected }
+        aggregates[i].lastMessage = r.message ?? ""
+        if let expected = r.expected { aggregates[i].expected = expected }
     }
 
     private mutating func phaseStarted(_ name: String, at: R.Instant) {
@@ -181,13 +182,14 @@ struct RunReportBuilder: Sendable {
 
     private mutating func stepStarted(_ e: JournalEvent, at: R.Instant) {
         let name = e.step ?? ""
-        let phase = e.data["phase"]?.stringValue ?? ""
+        let r = StepStartedRecord(data: e.data)
+        let phase = r.phase ?? ""
         openSteps[name, default: []].append(steps.count)
-        steps.append(R.StepRow(name: name, phase: phase, kind: e.data["kind"]?.stringValue ?? "", start: at, end: nil,
-                               seconds: nil, status: "interrupted", summary: "", params: e.data["params"], output: nil))
+        steps.append(R.StepRow(name: name, phase: phase, kind: r.kind ?? "", start: at, end: nil,
+                               seconds: nil, status: "interrupted", summary: "", params: r.params, output: nil))
         if phase == "rollbacks" {
             stepRollback[steps.count - 1] = rollbacks.count
-            rollbacks.append(R.RollbackRow(kind: "step", name: name, description: e.data["kind"]?.stringValue ?? "", start: at,
+            rollbacks.append(R.RollbackRow(kind: "step", name: name, description: r.kind ?? "", start: at,
                                            end: nil, seconds: nil, status: "running", detail: "", byRecover: inRecover))
         }
         if phase == "failback" { failback?.steps.append(name) }
@@ -196,13 +198,14 @@ struct RunReportBuilder: Sendable {
     private mutating func stepEnded(_ e: JournalEvent, at: R.Instant) {
         let name = e.step ?? ""
         guard let i = openSteps[name]?.popLast() else { return }
-        let status = e.data["status"]?.stringValue ?? ""
-        let summary = e.data["summary"]?.stringValue ?? e.data["error"]?.stringValue ?? ""
+        let r = StepEndedRecord(data: e.data)
+        let status = r.status ?? ""
+        let summary = r.detail ?? ""
         steps[i].end = at
-        steps[i].seconds = e.data["seconds"]?.doubleValue ?? (at.mono - steps[i].start.mono)
+        steps[i].seconds = r.seconds ?? (at.mono - steps[i].start.mono)
         steps[i].status = status
         steps[i].summary = summary
-        steps[i].output = e.data["output"]
+        steps[i].output = r.output
         if let r = stepRollback[i] {
             rollbacks[r].end = at
             rollbacks[r].seconds = steps[i].seconds
@@ -249,28 +252,31 @@ struct RunReportBuilder: Sendable {
     }
 
     private mutating func undoIntent(_ e: JournalEvent, at: R.Instant) {
-        let id = e.data["id"]?.intValue ?? 0
+        let r = UndoIntentRecord(data: e.data)
+        let id = r.id ?? 0
         undoIndex[id] = undos.count
         // A restoration's undo (a rollback or failback step) is never owed: undoing it would reverse the restoration.
-        let restoration = e.data["restoration"]?.boolValue == true
-        undos.append(R.UndoRow(id: id, step: e.step ?? "", key: e.data["key"]?.stringValue ?? "",
-                               description: e.data["description"]?.stringValue ?? "", recorded: at,
+        let restoration = r.restoration
+        undos.append(R.UndoRow(id: id, step: e.step ?? "", key: r.key ?? "",
+                               description: r.description ?? "", recorded: at,
                                status: restoration ? "not owed" : "pending",
                                how: restoration ? "part of a restoration: never undone" : nil, closed: restoration ? at : nil))
     }
 
     private mutating func undoStarted(_ e: JournalEvent, at: R.Instant) {
-        let id = e.data["id"]?.intValue ?? 0
+        let r = UndoStartedRecord(data: e.data)
+        let id = r.id ?? 0
         undoRollback[id] = rollbacks.count
-        let description = e.data["description"]?.stringValue ?? undoIndex[id].map { undos[$0].description } ?? ""
+        let description = r.description ?? undoIndex[id].map { undos[$0].description } ?? ""
         rollbacks.append(R.RollbackRow(kind: "undo", name: "undo #\(id) (\(e.step ?? ""))", description: description, start: at,
                                        end: nil, seconds: nil, status: "running", detail: "", byRecover: inRecover))
     }
 
     private mutating func undoClosed(_ e: JournalEvent, at: R.Instant) {
-        let id = e.data["id"]?.intValue ?? 0
+        let r = UndoClosedRecord(data: e.data)
+        let id = r.id ?? 0
         let done = e.is(.undoDone)
-        let how = e.data["how"]?.stringValue ?? e.data["error"]?.stringValue
+        let how = r.detail
         if let i = undoIndex[id] {
             undos[i].status = done ? "done" : "failed"
             undos[i].how = how
@@ -308,6 +314,7 @@ struct RunReportBuilder: Sendable {
         self.planCopy = planCopy
         let s = started?.data ?? .object([:])
         let end = endedEvent
+        let ended = end.map { RunEndedRecord(data: $0.data) }
         let finalInstant = last.map { R.Instant(time: $0.time, mono: $0.mono) }
         if let finalInstant { closePhase(at: finalInstant) }
         for i in steps.indices where steps[i].end == nil {
@@ -328,11 +335,11 @@ struct RunReportBuilder: Sendable {
             notes: Self.strings(s["notes"]),
             started: started?.time ?? first?.time ?? "", ended: end?.time,
             seconds: end.map { $0.mono - (started?.mono ?? 0) },
-            ending: end?.data["ending"]?.stringValue ?? "unfinished",
-            reason: end?.data["reason"]?.stringValue ?? "the journal ends before the run did (the runner stopped early; run firedrill recover)",
-            exitCode: end?.data["exit-code"]?.intValue,
-            rollback: end?.data["rollback"]?.stringValue ?? "unknown",
-            recoveredAfterRollback: end?.data["recovered-after-rollback"]?.boolValue,
+            ending: ended?.ending ?? "unfinished",
+            reason: ended?.reason ?? "the journal ends before the run did (the runner stopped early; run firedrill recover)",
+            exitCode: ended?.exitCode,
+            rollback: ended?.rollback ?? "unknown",
+            recoveredAfterRollback: ended?.recoveredAfterRollback,
             interruptedBy: interruptedBy,
             phases: phases, steps: steps, probes: probes, timeline: timeline, objectives: [], drill: drill,
             faultWindow: nil, guardBreaches: breaches, deviations: [], rollbacks: rollbacks,
@@ -345,7 +352,7 @@ struct RunReportBuilder: Sendable {
         if let problem = verification.problem, !verification.isValid, !Self.isTorn(problem) {
             // A journal altered after the fact proves nothing, whatever ending it claims: say so first, rather
             // than "unfinished" (which sends the reader to `firedrill recover`) or the claimed verdict.
-            let claimed = end?.data["ending"]?.stringValue.map { " It claims the ending `\($0)`, which cannot be trusted." } ?? ""
+            let claimed = ended?.ending.map { " It claims the ending `\($0)`, which cannot be trusted." } ?? ""
             report.ending = Self.journalInvalid
             report.reason = "the journal is invalid (\(problem)): it may have been altered after the run.\(claimed) Preserve the file and investigate."
             report.exitCode = nil
@@ -514,24 +521,24 @@ struct RunReportBuilder: Sendable {
         var m = R.DrillMeasurements()
         if injected != nil || rtoEvent != nil { m.rto = rto() }
         if let e = rpoEvent {
-            let d = e.data
-            let objective = d["objective"]?.doubleValue
-            let seconds = d["seconds"]?.doubleValue
+            let d = RPOMeasuredRecord(data: e.data)
+            let objective = d.objective
+            let seconds = d.seconds
             let verdict: String
-            if let journaled = d["verdict"]?.stringValue, let v = ObjectiveVerdict(rawValue: journaled), objective != nil || v == .inconclusive {
+            if let journaled = d.verdict, let v = ObjectiveVerdict(rawValue: journaled), objective != nil || v == .inconclusive {
                 verdict = Self.label(v)
-            } else if let met = d["met"]?.boolValue, seconds != nil, objective != nil {
+            } else if let met = d.met, seconds != nil, objective != nil {
                 verdict = met ? R.Verdict.met : R.Verdict.missed
             } else if seconds == nil {
                 verdict = R.Verdict.notMeasured
             } else {
                 verdict = R.Verdict.notSet
             }
-            let detail = d["detail"].flatMap { $0.isNull ? nil : $0 }
-            m.rpo = R.RPO(mode: d["mode"]?.stringValue, seconds: seconds, summary: d["summary"]?.stringValue,
-                          markersLost: Self.markersLost(detail), bound: d["bound"]?.stringValue,
+            let detail = d.detail
+            m.rpo = R.RPO(mode: d.mode, seconds: seconds, summary: d.summary,
+                          markersLost: Self.markersLost(detail), bound: d.bound,
                           wal: detail?["wal"]?["summary"]?.stringValue, objectiveSeconds: objective, verdict: verdict,
-                          error: d["error"]?.stringValue, detail: detail)
+                          error: d.error, detail: detail)
         }
         if heartbeatStarted != nil || heartbeatStopped != nil {
             let a = heartbeatStarted?.data ?? .object([:])
@@ -544,17 +551,17 @@ struct RunReportBuilder: Sendable {
     }
 
     private func rto() -> R.RTO {
-        let d = rtoEvent?.data ?? .object([:])
-        let injectedMono = injected?.mono ?? d["injected"]?.doubleValue
+        let d = RTOMeasuredRecord(data: rtoEvent?.data ?? .object([:]))
+        let injectedMono = injected?.mono ?? d.injected
         func mark(_ mono: Double?, anchor: JournalEvent?) -> R.Mark? {
             guard let mono, let anchor = anchor ?? rtoEvent, let origin = injectedMono else { return nil }
             return R.Mark(time: ReportText.wallTime(atMono: mono, anchorTime: anchor.time, anchorMono: anchor.mono),
                           mono: mono, offsetSeconds: mono - origin)
         }
-        let seconds = d["seconds"]?.doubleValue
-        let objective = d["objective"]?.doubleValue ?? (rtoEvent == nil ? planCopy?.rtoObjective : nil)
+        let seconds = d.seconds
+        let objective = d.objective ?? (rtoEvent == nil ? planCopy?.rtoObjective : nil)
         let verdict: String
-        if d["verdict"]?.stringValue == ObjectiveVerdict.inconclusive.rawValue {
+        if d.verdict == ObjectiveVerdict.inconclusive.rawValue {
             verdict = R.Verdict.inconclusive
         } else if let objective {
             if let seconds { verdict = seconds <= objective ? R.Verdict.met : R.Verdict.missed }
@@ -563,14 +570,14 @@ struct RunReportBuilder: Sendable {
             verdict = seconds == nil ? R.Verdict.notMeasured : R.Verdict.notSet
         }
         var r = R.RTO(
-            journaledDefinition: d["definition"]?.stringValue,
+            journaledDefinition: d.definition,
             injected: injected.map { R.Mark(time: $0.time, mono: $0.mono, offsetSeconds: 0) } ?? mark(injectedMono, anchor: nil),
-            detected: mark(d["detected"]?.doubleValue ?? detected?.data["mono"]?.doubleValue, anchor: detected),
-            firstHealthy: mark(d["first-healthy"]?.doubleValue ?? firstHealthy?.data["mono"]?.doubleValue, anchor: firstHealthy),
-            stable: mark(d["stable"]?.doubleValue ?? stable?.data["mono"]?.doubleValue, anchor: stable),
-            seconds: seconds, detectionSeconds: d["detection-seconds"]?.doubleValue, repairSeconds: d["repair-seconds"]?.doubleValue,
+            detected: mark(d.detected ?? detected?.data["mono"]?.doubleValue, anchor: detected),
+            firstHealthy: mark(d.firstHealthy ?? firstHealthy?.data["mono"]?.doubleValue, anchor: firstHealthy),
+            stable: mark(d.stable ?? stable?.data["mono"]?.doubleValue, anchor: stable),
+            seconds: seconds, detectionSeconds: d.detectionSeconds, repairSeconds: d.repairSeconds,
             consecutive: stable?.data["consecutive"]?.intValue, outageDetected: stable?.data["outage-detected"]?.boolValue,
-            objectiveSeconds: objective, verdict: verdict, reason: d["reason"]?.stringValue)
+            objectiveSeconds: objective, verdict: verdict, reason: d.reason)
         if rtoEvent == nil { r.reason = "the run ended before service was stable again" }
         return r
     }

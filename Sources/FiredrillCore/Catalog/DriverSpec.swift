@@ -66,15 +66,21 @@ public struct DriverSpec: Sendable, Hashable {
 
     /// The fields a call of this probe observes: a field whose kind depends on a parameter (`metric`) takes it from
     /// the call, and a field of the query's kind takes the plan's `unit:` when one is given.
+    /// These parameters are read here, by the loader and the probe runner, not by the driver: a test's
+    /// `ParamReadLog` records them as read by this key.
     public func observedFields(_ params: PlanNode) -> [ProbeField] {
-        fields.map { field in
+        let reads = ParamReadLog.current
+        return fields.map { field in
             var field = field
             for (param, kinds) in field.kindByParam {
+                reads?.record(key, param)
                 if let value = params[param]?.scalar, let kind = kinds[value] { field.kind = kind }
             }
-            if field.kind == .dynamic, let unit = params["unit"]?.scalar, let kind = FieldKind(rawValue: unit),
-               FieldKind.declarable.contains(kind) {
-                field.kind = kind
+            if field.kind == .dynamic {
+                reads?.record(key, "unit")
+                if let unit = params["unit"]?.scalar, let kind = FieldKind(rawValue: unit), FieldKind.declarable.contains(kind) {
+                    field.kind = kind
+                }
             }
             return field
         }

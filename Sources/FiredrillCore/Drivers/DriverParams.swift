@@ -8,11 +8,6 @@ public struct DriverParams: Sendable {
     /// Where reads are recorded, when a test asked for it.
     let reads: ParamReadLog?
 
-    /// The parameters of a driver whose spec is still declared in Core (`DriverCatalog.legacy`).
-    public init(key: String, node: PlanNode) {
-        self.init(key: key, node: node, spec: DriverCatalog.legacy.spec(key))
-    }
-
     /// The parameters of a driver that declares its own spec.
     public init(spec: DriverSpec, node: PlanNode) {
         self.init(key: spec.key, node: node, spec: spec)

@@ -151,7 +151,7 @@ extension PlanRunner {
             }
         }
         let cancelled = await recorder.events.filter {
-            $0.is(.stepEnded) && $0.data["status"] == "cancelled" && ["disaster", "recovery"].contains($0.data["phase"]?.stringValue ?? "")
+            StepEndedRecord($0).map { $0.status == "cancelled" && ["disaster", "recovery"].contains($0.phase ?? "") } ?? false
         }.compactMap(\.step)
         return RecoveryOutcome(instants: instants, deadline: deadline, cancelledSteps: cancelled)
     }

@@ -107,7 +107,7 @@ public struct RecoverSession: Sendable {
             return Owed(undos: pending, rollbacks: [], tornTailBytes: torn, plan: nil, rollbacksUnknown: injected ? why : nil)
         }
         let finishedRollbacks = Set(contents.events.filter {
-            $0.is(.stepEnded) && $0.data["phase"]?.stringValue == "rollbacks" && $0.data["status"]?.stringValue == "ok"
+            StepEndedRecord($0).map { $0.phase == "rollbacks" && $0.status == "ok" } ?? false
         }.compactMap(\.step))
         let rollbacksOwed = injected ? plan.rollbacks.filter { !finishedRollbacks.contains($0.name) } : []
         return Owed(undos: pending, rollbacks: rollbacksOwed, tornTailBytes: torn, plan: plan, rollbacksUnknown: nil)

@@ -57,19 +57,14 @@ public enum RunDirectory {
         var open: [Int: UndoLedger.Entry] = [:]
         var order: [Int] = []
         for event in events {
-            guard let id = event.data["id"]?.doubleValue.map(Int.init) else { continue }
-            switch event.eventType {
-            case .undoIntent:
-                guard event.data["restoration"]?.boolValue != true else { continue }
-                let action = UndoAction(key: event.data["key"]?.stringValue ?? "", params: event.data["params"] ?? .null,
-                                        description: event.data["description"]?.stringValue ?? "",
-                                        cleanup: event.data["cleanup"]?.boolValue ?? false)
+            if let intent = UndoIntentRecord(event), let id = intent.id {
+                guard !intent.restoration else { continue }
+                let action = UndoAction(key: intent.key ?? "", params: intent.params ?? .null,
+                                        description: intent.description ?? "", cleanup: intent.cleanup)
                 open[id] = UndoLedger.Entry(token: UndoToken(id: id), step: event.step ?? "", action: action, done: false)
                 order.append(id)
-            case .undoDone:
+            } else if event.is(.undoDone), let id = UndoClosedRecord(event)?.id {
                 open[id] = nil
-            default:
-                break
             }
         }
         return order.compactMap { open[$0] }
@@ -79,7 +74,7 @@ public enum RunDirectory {
     public static func injected(in events: [JournalEvent]) -> Bool {
         events.contains {
             $0.is(.undoIntent)
-                || ($0.is(.phaseStarted) && ["method", "disaster"].contains($0.data["phase"]?.stringValue ?? ""))
+                || ["method", "disaster"].contains(PhaseStartedRecord($0)?.phase ?? "")
         }
     }
 

@@ -2,8 +2,8 @@ import FiredrillCore
 
 /// Undo of `aws.ec2.stop-instances`: starts the recorded instances again. Instances still `stopping` are waited
 /// for (EC2 refuses to start them until they are `stopped`); instances already running or pending are left alone.
-public struct AWSEC2StartInstancesUndo: UndoDriver {
-    static let key = "aws.ec2.start-instances"
+public struct AWSEC2StartInstancesUndo: DeclaredUndo {
+    public static let key = "aws.ec2.start-instances"
     let environment: [String: String]
     let pollInterval: Duration
 

@@ -1,8 +1,8 @@
 import FiredrillCore
 
 /// Undo of `aws.ecs.update-service`: sets the recorded desired count and/or task definition back.
-public struct AWSECSRestoreServiceUndo: UndoDriver {
-    static let key = "aws.ecs.restore-service"
+public struct AWSECSRestoreServiceUndo: DeclaredUndo {
+    public static let key = "aws.ecs.restore-service"
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every aws call.

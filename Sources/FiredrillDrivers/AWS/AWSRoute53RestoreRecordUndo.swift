@@ -2,8 +2,8 @@ import FiredrillCore
 
 /// Undo of `aws.route53.failover`: applies the recorded change (an UPSERT of the previous record set, or a
 /// DELETE of the record the step created).
-public struct AWSRoute53RestoreRecordUndo: UndoDriver {
-    static let key = "aws.route53.restore-record"
+public struct AWSRoute53RestoreRecordUndo: DeclaredUndo {
+    public static let key = "aws.route53.restore-record"
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every aws call.

@@ -1,8 +1,8 @@
 import FiredrillCore
 
 extension BuiltinDrivers {
-    /// The Kubernetes faults, each declaring its own catalog entry, dry-run argv and target preview.
-    static let kubernetes: [any StepDriver & DeclaredDriver] = [
+    /// The Kubernetes faults, each declaring its own catalog entry, dry-run argv and target preview, and their undos.
+    static let kubernetes: [any RegisteredDriver] = [
         KubernetesPodDeleteDriver(),
         KubernetesScaleDriver(),
         KubernetesRolloutRestartDriver(),
@@ -10,10 +10,12 @@ extension BuiltinDrivers {
         KubernetesRolloutStatusDriver(),
         KubernetesCordonDriver(),
         KubernetesDrainDriver(),
+        KubernetesScaleRestoreUndo(),
+        KubernetesUncordonUndo(),
     ]
 
-    /// The AWS faults.
-    static let aws: [any StepDriver & DeclaredDriver] = [
+    /// The AWS faults and their undos.
+    static let aws: [any RegisteredDriver] = [
         AWSEC2StopInstancesDriver(),
         AWSEC2RebootInstancesDriver(),
         AWSRDSFailoverDBClusterDriver(),
@@ -22,42 +24,18 @@ extension BuiltinDrivers {
         AWSECSUpdateServiceDriver(),
         AWSElastiCacheTestFailoverDriver(),
         AWSRoute53FailoverDriver(),
+        AWSEC2StartInstancesUndo(),
+        AWSECSRestoreServiceUndo(),
+        AWSRoute53RestoreRecordUndo(),
     ]
 
     /// The Railway faults.
-    static let railway: [any StepDriver & DeclaredDriver] = [
+    static let railway: [any RegisteredDriver] = [
         RailwayRestartDriver(),
         RailwayRedeployDriver(),
         RailwayDownDriver(),
         RailwayRollbackDriver(),
     ]
-
-    /// Floods, whose catalog entries are still declared in Core.
-    static let cloudSteps: [String: any StepDriver] = [
-        "flood.tcp": TCPFloodDriver(),
-        "flood.http": HTTPFloodDriver(),
-    ]
-
-    static let cloudUndos: [String: any UndoDriver] = [
-        "kubernetes.scale-restore": KubernetesScaleRestoreUndo(),
-        "kubernetes.uncordon": KubernetesUncordonUndo(),
-        "aws.ec2.start-instances": AWSEC2StartInstancesUndo(),
-        "aws.ecs.restore-service": AWSECSRestoreServiceUndo(),
-        "aws.route53.restore-record": AWSRoute53RestoreRecordUndo(),
-        "flood.release": FloodReleaseUndo(),
-    ]
-
-    /// The argv lists a cloud driver would run, in order, exactly as it would run them; targets known only at run
-    /// time read `<resolved at run time>`, and kubectl's own `--timeout` reads `<step timeout>`. Nil for drivers
-    /// that run no program (floods, `railway.rollback`, which calls the GraphQL API) and for parameters that
-    /// would fail at run time.
-    static func describeCloudArgv(_ key: String, _ params: PlanNode) -> [[String]]? {
-        try? cloudArgv(key, DriverParams(key: key, node: params, spec: catalog.spec(key)), environment: [:])
-    }
-
-    static func cloudArgv(_ key: String, _ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
-        try declared[key]?.dryRunArgv(p, environment: environment)
-    }
 
     /// What a cloud step would pick, found with read-only calls only (`kubectl get`, `aws … describe-*` /
     /// `list-*`), for `firedrill plan`. Returns one line per target that would be picked; for a random pick of

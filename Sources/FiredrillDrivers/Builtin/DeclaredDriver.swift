@@ -3,7 +3,7 @@ import FiredrillCore
 /// A driver that declares itself next to its implementation: its catalog entry (parameters, defaults, rules,
 /// default timeout, undo, output fields), the argv lists a dry run shows, and the targets `firedrill plan`
 /// previews. `BuiltinDrivers` assembles the catalog from the drivers it registers.
-public protocol DeclaredDriver: Sendable {
+public protocol DeclaredDriver: RegisteredDriver {
     /// The driver's catalog entry.
     static var spec: DriverSpec { get }
 

@@ -3,13 +3,38 @@ import Foundation
 
 /// `command`, as a step and as a probe: runs argv (never a shell string) through the one `CommandRunner`, in its
 /// own process group that is killed on timeout or abort.
-public struct CommandDriver: StepDriver, ProbeDriver {
+public struct CommandDriver: StepDriver, ProbeDriver, DeclaredDriver {
+    public static let spec = DriverSpec(
+        "command", role: [.probe, .step], "Runs a program (argv, never a shell string) in its own process group.",
+        timeout: "60s",
+        params: [
+            ParamSpec("run", .argv, required: true, "program and arguments, as a list"),
+            ParamSpec("env", .stringMap, "extra environment variables"),
+            ParamSpec("cwd", .string, "working directory"),
+            ParamSpec("ok-exit-codes", .stringList, default: "[0]", "exit codes that count as success for a step"),
+        ],
+        fields: [
+            ProbeField("exit-code", .number, "the exit code (null when a signal ended it)"),
+            ProbeField("signal", .string, "the signal that ended it, if one did"),
+            ProbeField("stdout", .string, "standard output, as printed"),
+            ProbeField("stderr", .string, "standard error, as printed"),
+            ProbeField("duration", .duration, "how long it ran"),
+            ProbeField("pid", .number, "its process id"),
+        ],
+        shorthand: "run"
+    )
+
+    /// The one argv it runs, exactly as given (never through a shell).
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        p.list("run").map { [$0] }
+    }
+
     let runner = CommandRunner()
 
     public init() {}
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: "command", node: params)
+        let p = Self.params(params)
         // The child's process group is journaled as an owed cleanup the moment it exists, and closed once the
         // command has ended (however it ended), so a runner killed meanwhile leaves it to `firedrill recover`.
         let token = TokenBox()
@@ -27,16 +52,16 @@ public struct CommandDriver: StepDriver, ProbeDriver {
         let okCodes = (p.list("ok-exit-codes") ?? ["0"]).compactMap { Int32($0) }
         let output = Self.output(result)
         guard !result.timedOut, result.signal == nil, let code = result.exitCode, okCodes.contains(code) else {
-            throw DriverError("command", CommandError.failed(result).description)
+            throw DriverError(Self.spec.key, CommandError.failed(result).description)
         }
         return StepOutcome(output: output, summary: "\(result.commandLine) exited \(code) in \(DurationSyntax.format(result.duration))"
                            + Self.excerpt(result.stdout))
     }
 
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
-        let p = DriverParams(key: "command", node: params)
+        let p = Self.params(params)
         let result = try await execute(p, context: context)
-        if result.timedOut { throw DriverError("command", "\(result.commandLine) timed out after \(DurationSyntax.format(result.timeout))") }
+        if result.timedOut { throw DriverError(Self.spec.key, "\(result.commandLine) timed out after \(DurationSyntax.format(result.timeout))") }
         let code = result.exitCode.map(String.init) ?? "signal \(Signals.name(of: result.signal ?? 0))"
         return Observation(value: Self.output(result), summary: "exit \(code)" + Self.excerpt(result.stdout), ok: result.succeeded)
     }
@@ -44,7 +69,7 @@ public struct CommandDriver: StepDriver, ProbeDriver {
     func execute(_ p: DriverParams, context: DriverContext,
                  onSpawn: (@Sendable (pid_t, String) async throws -> Void)? = nil) async throws -> CommandResult {
         guard let argv = p.list("run"), !argv.isEmpty else {
-            throw DriverError("command", "`run` must be a list of arguments")
+            throw DriverError(Self.spec.key, "`run` must be a list of arguments")
         }
         var env: [String: String] = [:]
         for (k, v) in p.map("env") { env[k] = v }

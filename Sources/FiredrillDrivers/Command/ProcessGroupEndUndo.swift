@@ -9,7 +9,7 @@ import Glibc
 /// has finished. If the runner dies meanwhile, `firedrill recover` ends the group: SIGTERM, a grace period, then
 /// SIGKILL. The group is identified by its id, its leader's start time and the boot it started in, so a group id
 /// reused by an unrelated process after a reboot or after the group ended is never signalled.
-public struct ProcessGroupEndUndo: UndoDriver {
+public struct ProcessGroupEndUndo: DeclaredUndo {
     public static let key = "process-group.end"
     static let grace: Duration = .seconds(5)
 

@@ -7,15 +7,30 @@ import Foundation
 ///
 /// The `flood.release` undo ("requests stopped") is journaled first. When `for` ends, or the step is
 /// cancelled, requests still in flight are cancelled and not counted.
-public struct HTTPFloodDriver: StepDriver {
+public struct HTTPFloodDriver: StepDriver, DeclaredDriver {
     static let key = "flood.http"
+
+    public static let spec = DriverSpec(
+        key, role: .step, "Sends a flood of HTTP requests.",
+        timeout: "none",
+        params: [
+            ParamSpec("url", .url, required: true, "the URL to request"),
+            ParamSpec("method", .enumeration(["GET", "HEAD", "POST"]), default: "GET", "HTTP method"),
+            ParamSpec("rate", .rate, "requests per second"),
+            ParamSpec("concurrency", .integer(min: 1, max: 4096), "requests in flight at once"),
+            ParamSpec("for", .duration, required: true, "how long the flood lasts"),
+        ],
+        rules: [.exactlyOne(["rate", "concurrency"])],
+        undo: "requests stopped"
+    )
+
     /// In-flight requests at most in rate mode; beyond it, scheduled requests are skipped and counted.
     static let maxInFlight = 4096
 
     public init() {}
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let url = try p.string("url")
         let method = HTTPMethod(p.text("method") ?? "GET")
         guard let duration = try p.duration("for"), duration > .zero else { throw DriverError(Self.key, "`for` must be a positive duration") }
@@ -30,7 +45,7 @@ public struct HTTPFloodDriver: StepDriver {
         let threads = concurrency ?? min(Self.maxInFlight, max(8, ((rate ?? 1) * 2).clampedInt))
         let client = HTTPClient(maxConcurrentTransfers: threads, idleTimeout: .seconds(2))
         let counters = HTTPFloodCounters()
-        let token = try await context.willApply(UndoAction(key: "flood.release", params: ["url": .string(url)],
+        let token = try await context.willApply(UndoAction(key: FloodReleaseUndo.key, params: ["url": .string(url)],
                                                            description: "stop the requests to \(url)"))
         let started = ContinuousClock.now
         let deadline = started + duration

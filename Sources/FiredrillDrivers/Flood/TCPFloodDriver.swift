@@ -6,8 +6,22 @@ import FiredrillCore
 /// The `flood.release` undo ("every connection closed") is journaled before the first connection opens: if the
 /// runner dies, the kernel closes its sockets, so the undo only has to record that. The soft limit on open files
 /// is raised to the hard limit first. Cancelling the step closes every connection at once.
-public struct TCPFloodDriver: StepDriver {
+public struct TCPFloodDriver: StepDriver, DeclaredDriver {
     static let key = "flood.tcp"
+
+    public static let spec = DriverSpec(
+        key, role: .step, "Opens and holds many TCP connections.",
+        timeout: "none",
+        params: [
+            ParamSpec("host", .string, required: true, "host name or address"),
+            ParamSpec("port", .integer(min: 1, max: 65535), required: true, "TCP port"),
+            ParamSpec("connections", .integer(min: 1, max: 1_000_000), required: true, "how many connections to open"),
+            ParamSpec("open-rate", .rate, "how fast to open them (as fast as possible when absent)"),
+            ParamSpec("hold", .duration, required: true, "how long to hold them open"),
+        ],
+        undo: "every connection closed"
+    )
+
     /// A connection that has not completed after this long counts as timed out.
     let connectTimeout: Duration
 
@@ -16,7 +30,7 @@ public struct TCPFloodDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let host = try p.string("host")
         guard let port = try p.int("port"), (1...65535).contains(port) else { throw DriverError(Self.key, "`port` must be 1–65535") }
         guard let count = try p.int("connections"), count >= 1 else { throw DriverError(Self.key, "`connections` must be at least 1") }
@@ -29,7 +43,7 @@ public struct TCPFloodDriver: StepDriver {
         }
         let fileLimit = TCPFlood.raiseFileLimit()
         let token = try await context.willApply(UndoAction(
-            key: "flood.release", params: ["host": .string(host), "port": .number(Double(port)), "connections": .number(Double(count))],
+            key: FloodReleaseUndo.key, params: ["host": .string(host), "port": .number(Double(port)), "connections": .number(Double(count))],
             description: "close the connections to \(flood.display)"))
         let stop = FloodStopSignal()
         let timeout = connectTimeout

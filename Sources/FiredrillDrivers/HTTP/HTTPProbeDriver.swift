@@ -4,7 +4,31 @@ import Foundation
 /// The `http` probe: one request through libcurl. Observes `status`, `headers` (lower-case names), `body`, `json`
 /// (when the body parses), `latency`, and the timing breakdown `dns`, `connect`, `tls`, `first-byte` (seconds
 /// since the request started). Without `expect`, a status below 400 passes.
-public struct HTTPProbeDriver: ProbeDriver {
+public struct HTTPProbeDriver: ProbeDriver, DeclaredDriver {
+    public static let spec = DriverSpec(
+        "http", role: .probe, "An HTTP request through libcurl: status, headers, body, JSON and latency.",
+        timeout: "10s",
+        params: [
+            ParamSpec("url", .url, required: true, "the URL to request"),
+            ParamSpec("method", .enumeration(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]), default: "GET", "HTTP method"),
+            ParamSpec("headers", .stringMap, "request headers"),
+            ParamSpec("body", .string, "request body"),
+            ParamSpec("follow-redirects", .boolean, default: "false", "follow 3xx redirects"),
+            ParamSpec("max-body", .byteSize, default: "1MiB", "keep at most this much of the response body"),
+        ] + TLSParams.all,
+        fields: [
+            ProbeField("status", .number, "the HTTP status code"),
+            ProbeField("headers", .object, "response headers, by lower-case name"),
+            ProbeField("body", .string, "the response body (at most `max-body`)"),
+            ProbeField("json", .object, "the body parsed as JSON, when it parses"),
+            ProbeField("latency", .duration, "the whole request"),
+            ProbeField("dns", .duration, "name lookup done, since the request started"),
+            ProbeField("connect", .duration, "connected, since the request started"),
+            ProbeField("tls", .duration, "TLS handshake done, since the request started"),
+            ProbeField("first-byte", .duration, "first response byte, since the request started"),
+        ]
+    )
+
     let client: HTTPClient
 
     public init(client: HTTPClient = .shared) {
@@ -12,13 +36,13 @@ public struct HTTPProbeDriver: ProbeDriver {
     }
 
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
-        let p = DriverParams(key: "http", node: params)
+        let p = Self.params(params)
         let request = try Self.request(p, timeout: context.timeout)
         let response: HTTPResponse
         do {
             response = try await client.send(request)
         } catch {
-            throw DriverError("http", context.mask(error.description))
+            throw DriverError(Self.spec.key, context.mask(error.description))
         }
         var headers: [String: JSONValue] = [:]
         for h in response.headers { headers[h.name.lowercased()] = .string(h.value) }
@@ -44,7 +68,7 @@ public struct HTTPProbeDriver: ProbeDriver {
         for (k, v) in p.map("headers") { headers.append(HTTPHeader(name: k, value: v)) }
         var maxBody = HTTPRequest.defaultMaxBodyBytes
         if let text = p.text("max-body") {
-            guard let size = try? ByteSize.parse(text) else { throw DriverError("http", "`max-body` is not a size: `\(text)`") }
+            guard let size = try? ByteSize.parse(text) else { throw DriverError(Self.spec.key, "`max-body` is not a size: `\(text)`") }
             maxBody = Int(size.bytes)
         }
         let tls = TLSOptions(verifyPeer: try p.bool("tls-verify"), verifyHost: try p.bool("tls-verify"),

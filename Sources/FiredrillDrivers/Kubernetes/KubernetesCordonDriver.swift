@@ -7,13 +7,8 @@ public struct KubernetesCordonDriver: StepDriver, ProgramDriver {
     public static let spec = DriverSpec(
         "kubernetes.cordon", role: .step, "Marks nodes unschedulable.",
         timeout: "1m",
-        params: [
-            ParamSpec("context", .string, "kubeconfig context"),
-            ParamSpec("kubeconfig", .string, "kubeconfig file"),
-            ParamSpec("node", .string, "a node name"),
-            ParamSpec("selector", .string, "a node label selector"),
-        ] + DriverCatalog.selection(),
-        rules: [.exactlyOne(["node", "selector"])] + DriverCatalog.selectionRules,
+        params: KubernetesParams.nodes + DriverCatalog.selection(),
+        rules: KubernetesParams.nodeRules,
         undo: "uncordon",
         program: "kubectl"
     )

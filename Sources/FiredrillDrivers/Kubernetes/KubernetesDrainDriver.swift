@@ -8,16 +8,12 @@ public struct KubernetesDrainDriver: StepDriver, ProgramDriver {
     public static let spec = DriverSpec(
         "kubernetes.drain", role: .step, "Cordons nodes and evicts their pods.",
         timeout: "10m",
-        params: [
-            ParamSpec("context", .string, "kubeconfig context"),
-            ParamSpec("kubeconfig", .string, "kubeconfig file"),
-            ParamSpec("node", .string, "a node name"),
-            ParamSpec("selector", .string, "a node label selector"),
+        params: KubernetesParams.nodes + [
             ParamSpec("grace", .duration, "pod termination grace period"),
             ParamSpec("ignore-daemonsets", .boolean, default: "true", "`--ignore-daemonsets`"),
             ParamSpec("delete-emptydir-data", .boolean, default: "false", "`--delete-emptydir-data`"),
         ] + DriverCatalog.selection(),
-        rules: [.exactlyOne(["node", "selector"])] + DriverCatalog.selectionRules,
+        rules: KubernetesParams.nodeRules,
         undo: "uncordon",
         program: "kubectl"
     )

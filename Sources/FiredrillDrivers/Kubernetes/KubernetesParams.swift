@@ -15,6 +15,17 @@ enum KubernetesParams {
 
     static let workloadRule: [ParamRule] = [.exactlyOne(["deployment", "statefulset"])]
 
+    /// The cluster access and node target `kubernetes.cordon` and `kubernetes.drain` share (nodes are not
+    /// namespaced, so there is no `namespace`), read by `KubernetesNodeTargets`.
+    static let nodes: [ParamSpec] = [
+        ParamSpec("context", .string, "kubeconfig context"),
+        ParamSpec("kubeconfig", .string, "kubeconfig file"),
+        ParamSpec("node", .string, "a node name"),
+        ParamSpec("selector", .string, "a node label selector"),
+    ]
+
+    static let nodeRules: [ParamRule] = [.exactlyOne(["node", "selector"])] + DriverCatalog.selectionRules
+
     /// Prefixes `kubectl` to an argument list.
     static func kubectl(_ args: [String]) -> [String] { ["kubectl"] + args }
 }

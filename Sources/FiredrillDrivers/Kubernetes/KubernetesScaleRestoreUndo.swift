@@ -1,8 +1,8 @@
 import FiredrillCore
 
 /// Undo of `kubernetes.scale`: scales the recorded workload back to its recorded replica count.
-public struct KubernetesScaleRestoreUndo: UndoDriver {
-    static let key = "kubernetes.scale-restore"
+public struct KubernetesScaleRestoreUndo: DeclaredUndo {
+    public static let key = "kubernetes.scale-restore"
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every kubectl call.

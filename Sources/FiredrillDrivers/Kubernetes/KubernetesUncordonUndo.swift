@@ -1,8 +1,8 @@
 import FiredrillCore
 
 /// Undo of `kubernetes.cordon` and `kubernetes.drain`: marks the recorded nodes schedulable again.
-public struct KubernetesUncordonUndo: UndoDriver {
-    static let key = "kubernetes.uncordon"
+public struct KubernetesUncordonUndo: DeclaredUndo {
+    public static let key = "kubernetes.uncordon"
     let environment: [String: String]
 
     /// - Parameter environment: variables set on top of the process environment for every kubectl call.

@@ -7,8 +7,21 @@ import FiredrillCore
 /// long and at which connection the server started refusing. The `flood.release` undo is journaled before the
 /// first connection opens; if the runner dies, the kernel closes its sockets and the server ends those
 /// sessions, so the undo only has to record that. Cancelling the step closes every connection at once.
-public struct PostgresFloodDriver: StepDriver {
+public struct PostgresFloodDriver: StepDriver, DeclaredDriver {
     static let key = "flood.postgres"
+
+    public static let spec = DriverSpec(
+        key, role: .step, "Opens PostgreSQL connections until `connections` or until the server refuses, then holds them.",
+        timeout: "none",
+        params: [
+            ParamSpec("dsn", .dsn, required: true, "connection URI or conninfo"),
+            ParamSpec("connections", .countOrMax, required: true, "how many to open; `max` opens until the server says too many clients"),
+            ParamSpec("hold", .duration, required: true, "how long to hold them open"),
+            ParamSpec("open-rate", .rate, "how fast to open them"),
+        ],
+        undo: "every connection closed"
+    )
+
     let connectTimeout: Duration
 
     public init(connectTimeout: Duration = .seconds(10)) {
@@ -16,7 +29,7 @@ public struct PostgresFloodDriver: StepDriver {
     }
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
-        let p = DriverParams(key: Self.key, node: params)
+        let p = Self.params(params)
         let dsn = try p.string("dsn")
         let count: Int?
         if p.text("connections") == "max" {
@@ -39,7 +52,7 @@ public struct PostgresFloodDriver: StepDriver {
 
         let fileLimit = TCPFlood.raiseFileLimit()
         let token = try await context.willApply(UndoAction(
-            key: "flood.release", params: ["target": .string(shown), "connections": .string(requested)],
+            key: FloodReleaseUndo.key, params: ["target": .string(shown), "connections": .string(requested)],
             description: "close the connections to \(shown)"))
         let flood = PGConnectionFlood(conninfo: dsn)
         let stop = FloodStopSignal()

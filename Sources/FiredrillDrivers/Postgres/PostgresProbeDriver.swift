@@ -9,7 +9,31 @@ import Foundation
 /// A connection that fails is an observation `connected: false` in connect-only mode, and an error otherwise, so the
 /// server's message (`cannot execute INSERT in a read-only transaction`, `the database system is starting up`)
 /// is what the journal shows.
-public struct PostgresProbeDriver: ProbeDriver {
+public struct PostgresProbeDriver: ProbeDriver, DeclaredDriver {
+    public static let spec = DriverSpec(
+        "postgres", role: .probe, "A PostgreSQL check through libpq: connect only, a scalar query, or a built-in metric.",
+        timeout: "10s",
+        params: [
+            ParamSpec("dsn", .dsn, required: true, "connection URI or conninfo (service files, .pgpass and sslmode work as with psql)"),
+            ParamSpec("query", .string, "a query returning one value; without it the probe only connects"),
+            ParamSpec("params", .stringList, "bind parameters $1, $2… for the query"),
+            ParamSpec("metric", .enumeration(["replication-lag", "connections"]), "a built-in: replication lag (value = lag-seconds; also lag-bytes and standbys), or connections in use as a percentage of max_connections"),
+            ParamSpec("silent-after", .duration, default: "1s", "replication-lag on a primary: a standby that has not confirmed flushed WAL and has not replied for longer than this counts as lagging by at least its silence"),
+            ParamSpec("statement-timeout", .duration, "server-side statement timeout"),
+            ProbeUnitParam.spec,
+        ],
+        rules: [.atMostOne(["query", "metric"]), .atMostOne(["unit", "metric"])],
+        fields: [
+            ProbeField("value", .dynamic, "the query's single value (booleans as booleans, numbers as numbers, NULL as null); with `metric`, the lag as a duration or connections as a percent",
+                       kindByParam: ["metric": ["replication-lag": .duration, "connections": .percent]]),
+            ProbeField("latency", .duration, "connect and query"),
+            ProbeField("connected", .boolean, "whether the connection succeeded"),
+            ProbeField("lag-seconds", .duration, "`metric: replication-lag`: how far the most lagging standby is behind"),
+            ProbeField("lag-bytes", .bytes, "`metric: replication-lag`: WAL not yet replayed by the most lagging standby"),
+            ProbeField("standbys", .count, "`metric: replication-lag`: standbys connected to a primary"),
+        ]
+    )
+
     public init() {}
 
     static let connectionsQuery = """
@@ -18,7 +42,7 @@ public struct PostgresProbeDriver: ProbeDriver {
         """
 
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
-        let p = DriverParams(key: "postgres", node: params)
+        let p = Self.params(params)
         let dsn = try p.string("dsn")
         let query = p.optionalString("query")
         let metric = p.optionalString("metric")
@@ -36,7 +60,7 @@ public struct PostgresProbeDriver: ProbeDriver {
             if query == nil, metric == nil {
                 return Observation(value: ["connected": false], summary: message, ok: false)
             }
-            throw DriverError("postgres", message)
+            throw DriverError(Self.spec.key, message)
         }
         defer { Task { await connection.close() } }
 
@@ -61,14 +85,14 @@ public struct PostgresProbeDriver: ProbeDriver {
                 value = try await connection.scalar(Self.connectionsQuery)
                 what = "connections in use (%)"
             case (nil, let other?):
-                throw DriverError("postgres", "unknown metric `\(other)`")
+                throw DriverError(Self.spec.key, "unknown metric `\(other)`")
             case (nil, nil):
                 let latency = (clock.now - start).seconds
                 return Observation(value: ["connected": true, "latency": .number(latency)],
                                    summary: "connected to \(connection.target) in \(Self.milliseconds(latency))")
             }
         } catch let error as PGError {
-            throw DriverError("postgres", context.mask(error.description))
+            throw DriverError(Self.spec.key, context.mask(error.description))
         }
         let latency = (clock.now - start).seconds
         let observed = (typed ?? PGScalar(text: value, typeOID: 0)).json

@@ -89,17 +89,17 @@ public struct ProcessController: Sendable {
             arguments: arguments, executablePath: executable, environment: environment, workingDirectory: directory)
     }
 
-    /// Restarts a process: reads how it was started, sends `SIGTERM`, waits up to
+    /// Restarts a process: reads how it was started, sends `signal` (`SIGTERM` unless told), waits up to
     /// `stopTimeout` (then `SIGKILL`, and up to `killTimeout` more), and starts the same argv
     /// with the same environment and working directory, detached in a new session.
     /// Returns the new process; its output goes to `outputPath` or /dev/null.
     public func restart(
-        _ pid: Int32, stopTimeout: Duration = .seconds(10), killTimeout: Duration = .seconds(2),
+        _ pid: Int32, signal: Int32 = SIGTERM, stopTimeout: Duration = .seconds(10), killTimeout: Duration = .seconds(2),
         outputPath: String? = nil
     ) async throws -> LaunchedProcess {
         var spec = try launchSpec(of: pid)
         spec.outputPath = outputPath
-        try send(SIGTERM, to: pid)
+        try send(signal, to: pid)
         if try await !waitForExit(pid, timeout: stopTimeout) {
             try? send(SIGKILL, to: pid)
             guard try await waitForExit(pid, timeout: killTimeout) else {

@@ -18,7 +18,22 @@ import Foundation
 /// range vector, Prometheus's own refusal (`bad_data: … parse error …`), a non-API answer (an HTTP 404 from
 /// something that is not Prometheus), and no answer at all (connection refused, timeout). Messages name the
 /// base URL with the run's secrets masked.
-public struct PrometheusProbeDriver: ProbeDriver {
+public struct PrometheusProbeDriver: ProbeDriver, DeclaredDriver {
+    public static let spec = DriverSpec(
+        "prometheus", role: .probe, "A PromQL instant query; a scalar or single-series vector becomes the value.",
+        timeout: "10s",
+        params: [
+            ParamSpec("url", .url, required: true, "Prometheus base URL, e.g. http://127.0.0.1:9090"),
+            ParamSpec("query", .string, required: true, "PromQL expression"),
+            ParamSpec("headers", .stringMap, "request headers (e.g. Authorization)"),
+            ProbeUnitParam.spec,
+        ],
+        fields: [
+            ProbeField("value", .dynamic, "the scalar or single sample; its unit is the query's (declare it with `unit:`)"),
+            ProbeField("series", .object, "the sample's labels"),
+        ]
+    )
+
     let client: HTTPClient
 
     /// Series listed at most when a query returns more than one.
@@ -31,7 +46,7 @@ public struct PrometheusProbeDriver: ProbeDriver {
     }
 
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
-        let p = DriverParams(key: "prometheus", node: params)
+        let p = Self.params(params)
         let base = try Self.baseURL(try p.string("url"))
         let query = try p.string("query")
         let shownBase = context.mask(base)
@@ -48,19 +63,19 @@ public struct PrometheusProbeDriver: ProbeDriver {
         } catch {
             if error.kind == .cancelled { throw CancellationError() }
             let detail = error.detail.isEmpty ? "" : " (\(error.detail))"
-            throw DriverError("prometheus", context.mask("no answer from Prometheus at \(base) to query `\(query)`: \(error.kind)\(detail)"))
+            throw DriverError(Self.spec.key, context.mask("no answer from Prometheus at \(base) to query `\(query)`: \(error.kind)\(detail)"))
         }
         if response.bodyTruncated {
-            throw DriverError("prometheus", "the answer of Prometheus at \(shownBase) to query `\(shownQuery)` is larger than "
+            throw DriverError(Self.spec.key, "the answer of Prometheus at \(shownBase) to query `\(shownQuery)` is larger than "
                               + "\(Self.maxBodyBytes >> 20) MiB; aggregate the query (sum, max, topk…)")
         }
         guard let result = PrometheusQueryResult.parse(response.bodyText) else {
             let snippet = context.mask(Self.snippet(response.bodyText))
             if !(200..<300).contains(response.status) {
-                throw DriverError("prometheus", "\(shownBase) answered HTTP \(response.status) to query `\(shownQuery)`: \(snippet); "
+                throw DriverError(Self.spec.key, "\(shownBase) answered HTTP \(response.status) to query `\(shownQuery)`: \(snippet); "
                                   + "check that `url` is the Prometheus base URL, like http://127.0.0.1:9090")
             }
-            throw DriverError("prometheus", "\(shownBase) answered query `\(shownQuery)` with something other than the Prometheus "
+            throw DriverError(Self.spec.key, "\(shownBase) answered query `\(shownQuery)` with something other than the Prometheus "
                               + "query API's JSON: \(snippet)")
         }
         return try Self.observation(result, query: shownQuery, base: shownBase, mask: context.mask)
@@ -83,13 +98,13 @@ public struct PrometheusProbeDriver: ProbeDriver {
             kind = "string"
         case .vector(let samples):
             guard let sample = samples.first else {
-                throw DriverError("prometheus", "query `\(query)` returned no series (Prometheus at \(base)); the metric may not "
+                throw DriverError(Self.spec.key, "query `\(query)` returned no series (Prometheus at \(base)); the metric may not "
                                   + "exist (yet) or the selector matches nothing")
             }
             guard samples.count == 1 else {
                 var listed = samples.prefix(listedSeries).map { mask($0.seriesText) }
                 if samples.count > listedSeries { listed.append("… (\(samples.count - listedSeries) more)") }
-                throw DriverError("prometheus", "query `\(query)` returned \(samples.count) series, expected one: "
+                throw DriverError(Self.spec.key, "query `\(query)` returned \(samples.count) series, expected one: "
                                   + listed.joined(separator: ", ") + "; aggregate them (sum, max…) or narrow the selector")
             }
             value = sample.value
@@ -97,10 +112,10 @@ public struct PrometheusProbeDriver: ProbeDriver {
             series = sample.labels
             kind = "1 series"
         case .matrix(let items):
-            throw DriverError("prometheus", "query `\(query)` returned a range vector (\(items.count) series); the probe needs an "
+            throw DriverError(Self.spec.key, "query `\(query)` returned a range vector (\(items.count) series); the probe needs an "
                               + "instant vector or a scalar: drop the `[…]` range or wrap it in a function such as rate()")
         case .failed(let errorType, let error):
-            throw DriverError("prometheus", "Prometheus at \(base) rejected query `\(query)`: \(errorType): \(mask(error))")
+            throw DriverError(Self.spec.key, "Prometheus at \(base) rejected query `\(query)`: \(errorType): \(mask(error))")
         }
         var summary = "\(query) = \(mask(shown)) (\(kind))"
         if !result.warnings.isEmpty { summary += "; warning: " + mask(result.warnings.joined(separator: "; ")) }
@@ -112,7 +127,7 @@ public struct PrometheusProbeDriver: ProbeDriver {
     /// appended to it.
     static func baseURL(_ url: String) throws -> String {
         guard !url.contains("?"), !url.contains("#") else {
-            throw DriverError("prometheus", "`url` must be the Prometheus base URL without a query, like http://127.0.0.1:9090 (got `\(url)`)")
+            throw DriverError(Self.spec.key, "`url` must be the Prometheus base URL without a query, like http://127.0.0.1:9090 (got `\(url)`)")
         }
         var base = Substring(url)
         while base.hasSuffix("/") { base = base.dropLast() }

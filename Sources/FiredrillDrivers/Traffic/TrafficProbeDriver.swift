@@ -13,8 +13,39 @@ import Foundation
 /// included), `rate` (requests per second), `error-kinds` (`connection refused`, `timed out`, `5xx`…) and
 /// `statuses`. A request counts when its outcome is known, so a request still stuck counts once its
 /// `request-timeout` ends it. Without an `expect`, the probe passes when at least 99% of requests succeeded.
-public struct TrafficProbeDriver: ProbeDriver {
+public struct TrafficProbeDriver: ProbeDriver, DeclaredDriver {
     static let key = "traffic"
+
+    public static let spec = DriverSpec(
+        key, role: .probe, "A stream of HTTP requests: success ratio and latency percentiles (HdrHistogram), open-loop at a rate (latency from each request's intended send instant) or closed-loop at a concurrency. A guard judges a sliding `window`; without `expect`, at least 99% must succeed.",
+        timeout: "10m",
+        params: [
+            ParamSpec("url", .url, required: true, "the URL to request"),
+            ParamSpec("method", .enumeration(["GET", "HEAD", "POST"]), default: "GET", "HTTP method"),
+            ParamSpec("headers", .stringMap, "request headers"),
+            ParamSpec("rate", .rate, "open-loop: requests per second, timed from their intended send instant"),
+            ParamSpec("concurrency", .integer(min: 1, max: 4096), "closed-loop: requests in flight at once"),
+            ParamSpec("for", .duration, default: "10s", "how long a steady-state measurement runs"),
+            ParamSpec("window", .duration, default: "10s", "as a guard: the sliding window judged each time"),
+            ParamSpec("request-timeout", .duration, default: "2s", "timeout of each request"),
+            ParamSpec("success-status", .stringList, default: "[200-399]", "status codes or ranges that count as success"),
+        ] + TLSParams.all,
+        rules: [.exactlyOne(["rate", "concurrency"])],
+        fields: [
+            ProbeField("success", .percent, "share of requests that succeeded"),
+            ProbeField("requests", .count, "requests whose outcome is known"),
+            ProbeField("ok", .count, "requests that succeeded"),
+            ProbeField("errors", .count, "requests that failed"),
+            ProbeField("p50", .duration, "median latency, failed requests included"),
+            ProbeField("p95", .duration, "95th percentile latency"),
+            ProbeField("p99", .duration, "99th percentile latency"),
+            ProbeField("max", .duration, "slowest request"),
+            ProbeField("rate", .rate, "requests per second achieved"),
+            ProbeField("seconds", .duration, "the span the figures cover"),
+            ProbeField("error-kinds", .object, "failed requests by kind (`connection refused`, `timed out`, `5xx`…)"),
+            ProbeField("statuses", .object, "responses by status code"),
+        ]
+    )
     /// Open-loop requests in flight at most; later due requests wait, their latency still running.
     static let maxInFlight = 4096
     /// The verdict without an `expect`.
@@ -95,7 +126,7 @@ public struct TrafficProbeDriver: ProbeDriver {
     }
 
     static func setup(_ params: PlanNode, context: DriverContext) throws -> Setup {
-        let p = DriverParams(key: key, node: params)
+        let p = Self.params(params)
         let url = try p.string("url")
         let method = HTTPMethod(rawValue: p.text("method") ?? "GET")
         var headers: [HTTPHeader] = []

@@ -7,26 +7,29 @@ public enum EventLine {
         let step = event.step.map { " \($0)" } ?? ""
         switch event.eventType {
         case .runStarted:
-            return "run started: \(d["kind"]?.stringValue ?? "") \(d["plan"]?.stringValue ?? "") in \(d["environment"]?.stringValue ?? "") by \(d["initiator"]?.stringValue ?? "")"
+            let r = RunStartedRecord(data: d)
+            return "run started: \(r.kind ?? "") \(r.plan ?? "") in \(r.environment ?? "") by \(r.initiator ?? "")"
         case .runRecord:
             return record(event).joined(separator: " · ")
         case .phaseStarted:
-            return "── \(d["phase"]?.stringValue ?? "")"
+            return "── \(PhaseStartedRecord(data: d).phase ?? "")"
         case .stepStarted:
-            return "step\(step) started (\(d["kind"]?.stringValue ?? ""))"
+            return "step\(step) started (\(StepStartedRecord(data: d).kind ?? ""))"
         case .stepEnded:
-            let status = d["status"]?.stringValue ?? ""
-            let secs = d["seconds"]?.doubleValue.map { FixedPoint.format($0, 2) + "s" } ?? ""
-            let detail = d["summary"]?.stringValue ?? d["error"]?.stringValue ?? ""
+            let r = StepEndedRecord(data: d)
+            let status = r.status ?? ""
+            let secs = r.seconds.map { FixedPoint.format($0, 2) + "s" } ?? ""
+            let detail = r.detail ?? ""
             return "step\(step) \(status) in \(secs)\(detail.isEmpty ? "" : ": \(detail)")"
         case .probeResult:
-            let ok = d["passed"] == .bool(true)
-            let role = d["role"]?.stringValue ?? "probe"
+            let r = ProbeResultRecord(data: d)
+            let ok = r.passed
+            let role = r.role ?? "probe"
             if role == "effect" {
                 // An effect check that has not yet passed is waiting for the fault, not failing.
-                return "effect\(step): \(ok ? "sees the fault" : "not yet") — \(d["message"]?.stringValue ?? "")"
+                return "effect\(step): \(ok ? "sees the fault" : "not yet") — \(r.message ?? "")"
             }
-            return "\(role)\(step): \(ok ? "ok" : "FAILED") — \(d["message"]?.stringValue ?? "")"
+            return "\(role)\(step): \(ok ? "ok" : "FAILED") — \(r.message ?? "")"
         case .guardBreached:
             return "GUARD BREACHED\(step): \(d["message"]?.stringValue ?? "") — aborting, cancelling the method"
         case .effectSeen:
@@ -36,17 +39,18 @@ public enum EventLine {
         case .limitExceeded:
             return "LIMIT EXCEEDED: \(d["limit"]?.stringValue ?? "") — aborting"
         case .undoIntent:
-            return "undo recorded\(step): \(d["description"]?.stringValue ?? "")"
+            return "undo recorded\(step): \(UndoIntentRecord(data: d).description ?? "")"
         case .undoDone:
-            return "undone\(step): \(d["how"]?.stringValue ?? "")"
+            return "undone\(step): \(UndoClosedRecord(data: d).how ?? "")"
         case .undoFailed:
-            return "UNDO FAILED\(step): \(d["error"]?.stringValue ?? "")"
+            return "UNDO FAILED\(step): \(UndoClosedRecord(data: d).error ?? "")"
         case .runInterrupted:
             return "interrupted by \(d["signal"]?.stringValue ?? "a signal"): rolling back (Ctrl-C again shows what is running; a third time exits)"
         case .recoveryChecked:
             return d["recovered"] == .bool(true) ? "recovered after rollback: steady state holds" : "NOT recovered after rollback: \(d["failures"].map { JSONOutput.compact($0) } ?? "")"
         case .runEnded:
-            return "run ended: \(d["ending"]?.stringValue ?? "") — \(d["reason"]?.stringValue ?? ""); \(d["rollback"]?.stringValue ?? "")"
+            let r = RunEndedRecord(data: d)
+            return "run ended: \(r.ending ?? "") — \(r.reason ?? ""); \(r.rollback ?? "")"
         case .manualWaiting:
             return "OPERATOR\(step): \(d["prompt"]?.stringValue ?? "")" + (d["who"]?.stringValue.map { " (for \($0))" } ?? "")
                 + (d["answer-with"]?.stringValue.map { " — answer: \($0)" } ?? "")

@@ -46,8 +46,8 @@ public final class LiveConsole: RunObserver, @unchecked Sendable {
             case .journaled(let e):
                 s.progress.apply(e, at: Date())
                 line = EventLine.text(e).map { "\(Self.clock(e.time)) \($0)" }
-                if e.is(.probeResult), ["guard", "recovered"].contains(e.data["role"]?.stringValue ?? "") {
-                    let passed = e.data["passed"] == .bool(true)
+                if let r = ProbeResultRecord(e), ["guard", "recovered"].contains(r.role ?? "") {
+                    let passed = r.passed
                     if s.verdicts[e.step ?? ""] == passed { line = nil }
                     s.verdicts[e.step ?? ""] = passed
                 }

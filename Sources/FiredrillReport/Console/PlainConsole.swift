@@ -43,8 +43,8 @@ public final class PlainConsole: RunObserver, @unchecked Sendable {
             case .journaled(let e):
                 s.progress.apply(e, at: now)
                 if s.progress.ended { timer.cancel() }
-                if e.is(.probeResult), ["guard", "recovered"].contains(e.data["role"]?.stringValue ?? "") {
-                    let passed = e.data["passed"] == .bool(true)
+                if let r = ProbeResultRecord(e), ["guard", "recovered"].contains(r.role ?? "") {
+                    let passed = r.passed
                     let changed = s.verdicts[e.step ?? ""] != passed
                     s.verdicts[e.step ?? ""] = passed
                     if !changed { return nil }

@@ -50,19 +50,20 @@ struct RunProgress {
         let d = e.data
         switch e.eventType {
         case .runStarted:
-            if recoveredDeadline == nil { recoveredDeadline = d["limits"]?["duration"]?.doubleValue }
+            if recoveredDeadline == nil { recoveredDeadline = RunStartedRecord(data: d).limitSeconds }
         case .phaseStarted:
-            phase = d["phase"]?.stringValue ?? phase
+            phase = PhaseStartedRecord(data: d).phase ?? phase
             phaseStarted = now
             if phase != "disaster", phase != "recovery" { recovered?.done = true }
             // Guards watch the method, or a drill's disaster and recovery: after those, their verdicts are history.
             if !["method", "disaster", "recovery"].contains(phase) { guards = [:] }
         case .stepStarted:
             // `until` and `manual` steps hold until their timeout at most.
-            let holds = d["seconds"]?.doubleValue ?? d["timeout-seconds"]?.doubleValue
-                ?? d["params"]?["for"]?.stringValue.flatMap { try? DurationSyntax.parse($0) }?.seconds
+            let r = StepStartedRecord(data: d)
+            let holds = r.seconds ?? r.timeoutSeconds
+                ?? r.params?["for"]?.stringValue.flatMap { try? DurationSyntax.parse($0) }?.seconds
             steps.removeAll { $0.name == e.step }
-            steps.append(RunningStep(name: e.step ?? "?", kind: d["kind"]?.stringValue ?? "", started: now, holds: holds))
+            steps.append(RunningStep(name: e.step ?? "?", kind: r.kind ?? "", started: now, holds: holds))
         case .stepEnded:
             steps.removeAll { $0.name == e.step }
         case .undoStarted:
@@ -80,9 +81,10 @@ struct RunProgress {
         case .drillStable:
             recovered?.done = true
         case .probeResult:
-            let ok = d["passed"] == .bool(true)
-            let message = d["message"]?.stringValue ?? ""
-            switch d["role"]?.stringValue {
+            let r = ProbeResultRecord(data: d)
+            let ok = r.passed
+            let message = r.message ?? ""
+            switch r.role {
             case "guard":
                 guards[e.step ?? "?"] = Self.next(guards[e.step ?? "?"], ok: ok, message: message, at: now)
             case "recovered":

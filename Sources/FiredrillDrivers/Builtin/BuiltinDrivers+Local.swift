@@ -1,0 +1,30 @@
+import FiredrillCore
+
+extension BuiltinDrivers {
+    /// The probes, and `command` (a probe and a step) with the undo that ends a command's process group.
+    static let probeDrivers: [any RegisteredDriver] = [
+        HTTPProbeDriver(),
+        TCPProbeDriver(),
+        PostgresProbeDriver(),
+        CommandDriver(),
+        ProcessGroupEndUndo(),
+        PrometheusProbeDriver(),
+        TrafficProbeDriver(),
+    ]
+
+    /// The local process faults and the undo of `process.pause`.
+    static let processDrivers: [any RegisteredDriver] = [
+        ProcessKillDriver(),
+        ProcessPauseDriver(),
+        ProcessRestartDriver(),
+        ProcessResumeUndo(),
+    ]
+
+    /// The floods and their shared undo.
+    static let floodDrivers: [any RegisteredDriver] = [
+        TCPFloodDriver(),
+        HTTPFloodDriver(),
+        PostgresFloodDriver(),
+        FloodReleaseUndo(),
+    ]
+}
