@@ -1,8 +1,9 @@
 import FiredrillCore
 
-/// `kubernetes.rollout-status`: waits until a workload's rollout completes. kubectl's own `--timeout` is set a
-/// little under the step's timeout, so a rollout that does not finish fails with kubectl's explanation.
-public struct KubernetesRolloutStatusDriver: StepDriver, ProgramDriver {
+/// `kubernetes.rollout-status`: as a step, waits until a workload's rollout completes (kubectl's own `--timeout` is
+/// set a little under the step's timeout, so a rollout that does not finish fails with kubectl's explanation); as a
+/// probe, asks once without waiting (`--watch=false`) and passes only when kubectl says the rollout is complete.
+public struct KubernetesRolloutStatusDriver: StepDriver, ProbeDriver, ProgramDriver {
     static let key = "kubernetes.rollout-status"
 
     public static let spec = DriverSpec(
@@ -35,6 +36,19 @@ public struct KubernetesRolloutStatusDriver: StepDriver, ProgramDriver {
         let result = try await Kubectl(key: Self.key, environment: environment).run(argv, context: context)
         return StepOutcome(output: ["exit-code": .number(Double(result.exitCode ?? 0)), "stdout": .string(result.stdout)],
                            summary: "\(kind)/\(name) rolled out" + CommandDriver.excerpt(result.stdout))
+    }
+
+    /// One look at the rollout: kubectl answers at once with either "successfully rolled out" or what it is
+    /// still waiting for; only the former passes.
+    public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
+        let p = Self.params(params)
+        let (kind, name) = try Kubectl.workload(p)
+        let argv = ["rollout", "status", "\(kind)/\(name)", "--watch=false"] + Kubectl.access(p)
+        let result = try await Kubectl(key: Self.key, environment: environment).run(argv, context: context)
+        let complete = result.stdout.contains("successfully rolled out")
+        let line = result.stdout.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+        return Observation(value: ["exit-code": .number(Double(result.exitCode ?? 0)), "stdout": .string(result.stdout)],
+                           summary: complete ? "\(kind)/\(name) rolled out" : "\(kind)/\(name) not rolled out: \(line)", ok: complete)
     }
 
     /// - Parameter timeoutSeconds: kubectl's `--timeout`; nil renders the placeholder `<step timeout>`.

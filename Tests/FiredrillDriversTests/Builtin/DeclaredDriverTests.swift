@@ -136,8 +136,9 @@ struct DeclaredDriverTests {
         for key in BuiltinDrivers.probes.keys.sorted() {
             #expect(catalog.spec(key)?.role.contains(.probe) == true, "probe driver \(key) has no probe entry in the catalog")
         }
-        // `wait` and `parallel` are plan structure that the runner carries out itself.
-        for spec in catalog.all where !["wait", "parallel"].contains(spec.key) {
+        // `wait`, `parallel`, `until` and `manual` are plan structure that the runner carries out itself.
+        let control = Set(DriverCatalog.control.map(\.key))
+        for spec in catalog.all where !control.contains(spec.key) {
             let registered = (spec.role.contains(.step) && BuiltinDrivers.steps[spec.key] != nil)
                 || (spec.role.contains(.probe) && BuiltinDrivers.probes[spec.key] != nil)
             #expect(registered, "\(spec.key) is in the catalog but no driver is registered for it")

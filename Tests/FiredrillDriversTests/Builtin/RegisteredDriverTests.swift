@@ -31,15 +31,7 @@ struct RegisteredDriverTests {
                 let spec = type(of: driver).spec
                 keys.append(spec.key)
                 #expect(!spec.role.contains(.step) || driver is any StepDriver, "\(spec.key) is a step in the catalog but no StepDriver")
-                if spec.key == "kubernetes.rollout-status" {
-                    // Its entry says probe and step since it was added, but only the step was ever written: a plan
-                    // naming it as a probe validates, then fails at run time with "this build has no driver".
-                    withKnownIssue("kubernetes.rollout-status has no probe implementation") {
-                        #expect(driver is any ProbeDriver)
-                    }
-                } else {
-                    #expect(!spec.role.contains(.probe) || driver is any ProbeDriver, "\(spec.key) is a probe in the catalog but no ProbeDriver")
-                }
+                #expect(!spec.role.contains(.probe) || driver is any ProbeDriver, "\(spec.key) is a probe in the catalog but no ProbeDriver")
             } else if let undo = entry as? any DeclaredUndo {
                 undoKeys.append(type(of: undo).key)
             } else {

@@ -88,4 +88,22 @@ struct KubernetesWorkloadDriverTests {
         #expect(error?.description.contains("exited with status 1") == true)
         #expect(error?.description.contains("timed out waiting for the condition") == true)
     }
+
+    @Test func rolloutStatusAsAProbeAsksOnceAndPassesOnlyOnACompleteRollout() async throws {
+        let kubectl = try StandInCLI(programs: ["kubectl"])
+        let ask = ["kubectl", "rollout", "status", "deployment/api", "--watch=false", "--namespace=shop"]
+        let driver = KubernetesRolloutStatusDriver(environment: kubectl.environment)
+        let context = CloudTestContext(standIn: kubectl, timeout: .seconds(30)).context
+
+        try kubectl.respond(ask, stdout: "Waiting for deployment \"api\" rollout to finish: 1 of 3 updated replicas are available...\n")
+        let waiting = try await driver.observe(try params("{ namespace: shop, deployment: api }"), context: context)
+        #expect(!waiting.ok)
+        #expect(waiting.summary == "deployment/api not rolled out: Waiting for deployment \"api\" rollout to finish: 1 of 3 updated replicas are available...")
+
+        try kubectl.respond(ask, stdout: "deployment \"api\" successfully rolled out\n")
+        let done = try await driver.observe(try params("{ namespace: shop, deployment: api }"), context: context)
+        #expect(done.ok)
+        #expect(done.value["exit-code"] == 0)
+        #expect(try kubectl.calls() == [ask, ask])
+    }
 }
