@@ -4,9 +4,9 @@ import FiredrillCore
 /// "this build has no driver for …", never silently skipped. Families register in their own
 /// `BuiltinDrivers+Family.swift`.
 public enum BuiltinDrivers {
-    public static let probes: [String: any ProbeDriver] = merged([localProbes, databaseProbes, observabilityProbes])
-    public static let steps: [String: any StepDriver] = merged([localSteps, keyed(kubernetes + aws + railway), cloudSteps, databaseSteps])
-    public static let undos: [String: any UndoDriver] = merged([localUndos, cloudUndos, databaseUndos])
+    public static let probes: [String: any ProbeDriver] = merged([localProbes, databaseProbes, observabilityProbes, networkProbesByKey])
+    public static let steps: [String: any StepDriver] = merged([localSteps, keyed(kubernetes + aws + railway), keyed(network), cloudSteps, databaseSteps])
+    public static let undos: [String: any UndoDriver] = merged([localUndos, cloudUndos, databaseUndos, networkUndos])
 
     static let localProbes: [String: any ProbeDriver] = [
         "command": CommandDriver(),
@@ -36,12 +36,14 @@ public enum BuiltinDrivers {
     /// declare themselves contribute their own entry; the others' entries are still declared in Core.
     public static let catalog = DriverCatalog(
         DriverCatalog.probes + DriverCatalog.control + DriverCatalog.process + DriverCatalog.flood
-            + (kubernetes + aws + railway).map { type(of: $0).spec })
+            + (kubernetes + aws + railway).map { type(of: $0).spec } + network.map { type(of: $0).spec } + networkProbes.map { type(of: $0).spec })
 
     /// The drivers that declare themselves, by catalog key.
     static let declared: [String: any DeclaredDriver.Type] = {
         var map: [String: any DeclaredDriver.Type] = [:]
         for driver in kubernetes + aws + railway { map[type(of: driver).spec.key] = type(of: driver) }
+        for driver in network { map[type(of: driver).spec.key] = type(of: driver) }
+        for driver in networkProbes { map[type(of: driver).spec.key] = type(of: driver) }
         return map
     }()
 
