@@ -4,10 +4,12 @@ extension BuiltinDrivers {
     /// Network and Redis faults, each declaring its own catalog entry.
     static let network: [any StepDriver & DeclaredDriver] = [
         NetworkProxyDriver(),
+        RedisPauseClientsDriver(),
     ]
 
     /// Network and Redis probes, each declaring its own catalog entry.
     static let networkProbes: [any ProbeDriver & DeclaredDriver] = [
+        RedisProbeDriver(),
     ]
 
     static let networkProbesByKey: [String: any ProbeDriver] =
@@ -17,5 +19,6 @@ extension BuiltinDrivers {
     static let networkUndos: [String: any UndoDriver] = [
         NetworkProxyStopUndo.key: NetworkProxyStopUndo(),
         NetworkProxyClearUndo.key: NetworkProxyClearUndo(),
+        RedisUnpauseUndo.key: RedisUnpauseUndo(),
     ]
 }
