@@ -4,6 +4,7 @@ extension BuiltinDrivers {
     /// Network and Redis faults, each declaring its own catalog entry.
     static let network: [any StepDriver & DeclaredDriver] = [
         NetworkProxyDriver(),
+        NetworkNetemDriver(),
         RedisPauseClientsDriver(),
     ]
 
@@ -20,5 +21,6 @@ extension BuiltinDrivers {
         NetworkProxyStopUndo.key: NetworkProxyStopUndo(),
         NetworkProxyClearUndo.key: NetworkProxyClearUndo(),
         RedisUnpauseUndo.key: RedisUnpauseUndo(),
+        NetworkNetemUndo.key: NetworkNetemUndo(),
     ]
 }

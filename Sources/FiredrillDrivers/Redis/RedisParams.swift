@@ -5,7 +5,7 @@ enum RedisParams {
     static let access: [ParamSpec] = [
         ParamSpec("address", .string, default: "127.0.0.1:6379", "the server's `host:port`"),
         ParamSpec("username", .string, "ACL user for `AUTH` (with `password`)"),
-        ParamSpec("password", .string, "password for `AUTH`; give it as `${secrets.NAME}` so it is masked everywhere"),
+        ParamSpec("password", .string, "password for `AUTH`; give it as `${secret.NAME}` so it is masked everywhere"),
     ]
 
     /// Host, port, username and password of a call.
