@@ -48,8 +48,11 @@ struct NetworkProxyDriverTests {
         let data = Self.payload(1 << 20)
         let client = try #require(LoopbackClient(port: port))
         #expect(client.roundTrip(data) != nil, "1 MiB must come back intact through the proxy")
-        try await Task.sleep(for: .milliseconds(600))
-        let periodic = await context.records("proxy.counters")
+        var periodic: [JSONValue] = []
+        for _ in 0..<200 where !periodic.contains(where: { $0["connections"] == 1 }) {
+            try await Task.sleep(for: .milliseconds(50))
+            periodic = await context.records("proxy.counters")
+        }
         #expect(periodic.contains { $0["final"] == false && $0["connections"] == 1 }, "\(periodic)")
 
         let how = try await Self.stop(intent)
@@ -148,7 +151,9 @@ struct NetworkProxyDriverTests {
         _ = try await Self.stop(intent)
         #expect((6...34).contains(slow), "\(slow) of 40 connections delayed at 50%")
         let last = try #require(await context.records("proxy.counters").last)
-        #expect(last["toxics"]?["latency"]?.intValue == slow, "\(last)")
+        // A round trip that was slow for another reason (a loaded machine) may count as delayed: allow two.
+        let hit = try #require(last["toxics"]?["latency"]?.intValue, "\(last)")
+        #expect(abs(hit - slow) <= 2 && (6...34).contains(hit), "counted \(hit) delayed, measured \(slow) slow")
         #expect(last["connections"] == 40)
     }
 
@@ -160,6 +165,36 @@ struct NetworkProxyDriverTests {
         let client = try #require(LoopbackClient(port: port))
         let seconds = try #require(client.roundTrip(Self.payload(160 * 1024), timeoutMs: 20_000))
         #expect(seconds >= 1.8 && seconds < 15, "160 KiB at 64 KiB/s took \(seconds)s")
+    }
+
+    @Test func slowCloseHoldsTheCloseBack() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("lazy", echo, extra: ", slow-close: 600ms, direction: downstream")
+        let client = try #require(LoopbackClient(port: port))
+        #expect(client.roundTrip([1, 2, 3]) != nil)
+        let start = ContinuousClock.now
+        _ = shutdown(client.fd, Int32(SHUT_WR))
+        let (_, end) = client.read(1, timeoutMs: 10_000)
+        let waited = start.duration(to: .now).seconds
+        #expect(end == .closed, "\(end)")
+        #expect(waited >= 0.5 && waited < 5, "the close arrived after \(waited)s with slow-close 600ms")
+        _ = try await Self.stop(intent)
+        #expect(await context.records("proxy.counters").last?["toxics"]?["slow-close"] == 1)
+    }
+
+    @Test func resetRateResetsOpenConnections() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("flaky", echo, extra: ", reset-rate: 20/s")
+        let clients = (0..<3).compactMap { _ in LoopbackClient(port: port) }
+        #expect(clients.count == 3)
+        var ends: [LoopbackClient.ReadEnd] = []
+        for client in clients { ends.append(client.read(1, timeoutMs: 10_000).end) }
+        #expect(ends.allSatisfy { $0 == .reset || $0 == .closed }, "\(ends)")
+        _ = try await Self.stop(intent)
+        let resets = await context.records("proxy.counters").last?["toxics"]?["reset-peer"]?.intValue ?? 0
+        #expect(resets >= 3, "\(resets) resets")
     }
 
     @Test func setOnAProxyThatIsNotRunningFailsWithItsName() async throws {
