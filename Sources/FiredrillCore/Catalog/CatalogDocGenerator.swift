@@ -169,6 +169,7 @@ public enum CatalogDocGenerator {
         switch rule {
         case .exactlyOne(let names): return "exactly one of \(names.map { "`\($0)`" }.joined(separator: ", "))"
         case .atMostOne(let names): return "at most one of \(names.map { "`\($0)`" }.joined(separator: ", "))"
+        case .requires(let name, let needed): return "`\(name)` needs \(needed.map { "`\($0)`" }.joined(separator: " and "))"
         }
     }
 

@@ -22,10 +22,13 @@ public enum ParamRule: Sendable, Hashable {
     case exactlyOne([String])
     /// At most one of these may be given.
     case atMostOne([String])
+    /// When the first is given, each of the others must be given too (`listen` needs `upstream`).
+    case requires(String, [String])
 
     public var names: [String] {
         switch self {
         case .exactlyOne(let names), .atMostOne(let names): return names
+        case .requires(let name, let needed): return [name] + needed
         }
     }
 }

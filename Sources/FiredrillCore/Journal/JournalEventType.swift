@@ -22,6 +22,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
     case targetsResolved = "targets.resolved"
     case floodOpened = "flood.opened"
     case trafficTotal = "traffic.total"
+    case proxyCounters = "proxy.counters"
     case effectSeen = "effect.seen"
     case effectNotSeen = "effect.not-seen"
     case untilEnded = "until.ended"
@@ -81,7 +82,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
     /// Whether the event's `step` member is set, and to what.
     public var stepMember: String? {
         switch self {
-        case .stepStarted, .stepEnded, .targetsResolved, .floodOpened: return "the step's name"
+        case .stepStarted, .stepEnded, .targetsResolved, .floodOpened, .proxyCounters: return "the step's name"
         case .untilEnded, .repeatStarted, .repeatEnded, .manualWaiting, .manualAnswered, .manualTimedOut: return "the step's name"
         case .probeResult, .drillDetected, .drillFirstHealthy, .drillStable, .trafficTotal: return "the probe's name"
         case .guardBreached: return "the guard's name"
@@ -115,6 +116,7 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
         case .manualTimedOut: return "When nobody answered a `manual` step within its timeout; the step fails and the rollbacks run."
         case .targetsResolved: return "Written by a driver once it has resolved what it will act on, before it acts."
         case .floodOpened: return "Written by a flood driver (`flood.tcp`, `flood.postgres`) once its connections are open."
+        case .proxyCounters: return "Written by `network.proxy` every `report-every` while its proxy runs, and once when it stops (`final: true`): what went through it and what the toxics did."
         case .undoIntent: return "Before an effect that can be undone is applied: fsynced first, so a crash still leaves it owed."
         case .undoStarted: return "When the rollbacks (or `recover`) start undoing an owed effect."
         case .undoDone: return "When an effect was undone (by the rollbacks, `recover`, or the driver itself)."
@@ -290,6 +292,19 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
             ]
         case .floodOpened:
             return [Field("…", "driver-specific", "how many connections were requested, opened, refused and failed, and how long it took")]
+        case .proxyCounters:
+            return [
+                Field("proxy", "string", "the proxy's name"), Field("listen", "string", "the address it listens on"),
+                Field("upstream", "string", "the address it forwards to"), Field("seconds", "number", "seconds since it started"),
+                Field("final", "boolean", "true for the count written when it stopped"),
+                Field("connections", "number", "connections accepted and forwarded"), Field("active", "number", "connections open now"),
+                Field("refused", "number", "connections refused or reset on accept by the `refuse` toxic"),
+                Field("upstream-failures", "number", "connections reset because the upstream could not be reached"),
+                Field("bytes-upstream", "number", "bytes read from clients"), Field("bytes-downstream", "number", "bytes read from the upstream"),
+                Field("blackholed-bytes", "number", "bytes the `blackhole` toxic dropped"),
+                Field("toxics", "object", "per toxic: connections it acted on (`latency`, `bandwidth`, `blackhole`, `slow-close`), resets done (`reset-peer`), connections refused or listener closures (`refuse`)"),
+                Field("set", "object", "the toxics in force, by direction (`upstream`, `downstream`): their parameters, durations in seconds"),
+            ]
         case .undoIntent:
             return [
                 Field("id", "number", "the undo's id, unique in the run"), Field("key", "string", "the driver key that undoes it"),

@@ -28,6 +28,11 @@ extension PlanLoader {
             switch rule {
             case .exactlyOne(let names) where given.isEmpty:
                 error(params.location, "\(context) needs one of \(names.map { "`\($0)`" }.joined(separator: ", "))")
+            case .requires(let name, let needed):
+                guard let given = params.entry(name) else { break }
+                for other in needed where params.entry(other) == nil {
+                    error(given.keyLocation, "\(context) sets `\(name)`, which needs `\(other)` too")
+                }
             case .exactlyOne, .atMostOne:
                 if given.count > 1, let second = params.entry(given[1]) {
                     error(second.keyLocation, "\(context) takes only one of \(rule.names.map { "`\($0)`" }.joined(separator: ", ")), but sets \(given.map { "`\($0)`" }.joined(separator: " and "))")

@@ -7,7 +7,7 @@ import FiredrillCore
 /// driver for …", never silently skipped.
 public enum BuiltinDrivers {
     /// Every family's list, in the order the catalog presents them.
-    static let families: [[any RegisteredDriver]] = [probeDrivers, processDrivers, floodDrivers, kubernetes, aws, railway]
+    static let families: [[any RegisteredDriver]] = [probeDrivers, processDrivers, floodDrivers, kubernetes, aws, railway, networkDrivers]
 
     /// Everything registered, families concatenated.
     static let registered: [any RegisteredDriver] = families.flatMap { $0 }

@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Moves bytes one way through a connection, applying that direction's toxics. With no toxic it reads and writes
+/// straight through (64 KiB at a time, blocking); with a delay or a bandwidth cap it queues chunks with the
+/// instant each is due and waits for the earlier of the next due chunk and new data (`ppoll`, nanoseconds).
+struct ProxyPump {
+    let direction: ProxyDirection
+    let source: Int32
+    let destination: Int32
+    let connection: ProxyConnection
+    let proxy: TCPProxy
+
+    static let bufferSize = 64 * 1024
+    /// Bytes held back by delays before the pump stops reading (the sender then feels TCP back-pressure).
+    static let maxQueued = 4 * 1024 * 1024
+    /// The longest a pump sleeps without looking at whether its connection is being reset.
+    static let slice: UInt64 = 50_000_000
+
+    private struct Chunk {
+        var due: UInt64
+        var bytes: [UInt8]
+    }
+
+    func run() {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var queue: [Chunk] = []
+        var head = 0
+        var queued = 0
+        var lastDue: UInt64 = 0
+        var nextFree: UInt64 = 0
+        var carried: Int64 = 0
+        var eof = false
+        var failed = false
+        let counters = proxy.counters
+
+        func enqueue(_ due: UInt64, _ start: Int, _ count: Int) {
+            queue.append(Chunk(due: due, bytes: Array(UnsafeRawBufferPointer(start: buffer + start, count: count))))
+            queued += count
+        }
+
+        outer: while !connection.isResetting {
+            let now = ProxySocket.now()
+            while head < queue.count, queue[head].due <= now {
+                let ok = queue[head].bytes.withUnsafeBytes { ProxySocket.writeAll(destination, $0.baseAddress!, $0.count) }
+                guard ok else { failed = true; break outer }
+                queued -= queue[head].bytes.count
+                head += 1
+            }
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head > 256 {
+                queue.removeFirst(head)
+                head = 0
+            }
+            let pending = head < queue.count
+            let wait = pending ? queue[head].due &- now : 0
+            if eof || queued >= Self.maxQueued {
+                if !pending { break }
+                ProxySocket.sleep(nanos: min(wait, Self.slice))
+                continue
+            }
+            if pending, !ProxySocket.waitReadable(source, nanos: wait) { continue }
+            let n = recv(source, buffer, Self.bufferSize, 0)
+            if n == 0 { eof = true; continue }
+            if n < 0 {
+                if errno == EINTR { continue }
+                failed = true
+                break
+            }
+            counters.carried(direction, n)
+            carried += Int64(n)
+            let toxics = proxy.toxics(direction)
+            guard toxics.hits(connection.roll) else {
+                if pending {
+                    enqueue(max(now, lastDue), 0, n)
+                } else if !ProxySocket.writeAll(destination, buffer, n) {
+                    failed = true
+                    break
+                }
+                continue
+            }
+            // Past `reset-after`, only the bytes up to it are forwarded, then the connection is reset.
+            var count = n
+            var resetNow = false
+            if let after = toxics.resetAfter, carried >= after {
+                count = max(0, Int(after - (carried - Int64(n))))
+                resetNow = true
+            }
+            if toxics.blackhole {
+                if connection.mark("blackhole") { counters.toxic("blackhole") }
+                counters.blackholed(count)
+            } else {
+                let arrived = ProxySocket.now()
+                var due = arrived
+                if toxics.latency > 0 {
+                    var delay = Int64(toxics.latency)
+                    if toxics.jitter > 0 { delay += Int64.random(in: -Int64(toxics.jitter)...Int64(toxics.jitter)) }
+                    due = arrived + UInt64(max(0, delay))
+                    if connection.mark("latency") { counters.toxic("latency") }
+                }
+                due = max(due, lastDue)
+                if let rate = toxics.bandwidth {
+                    if connection.mark("bandwidth") { counters.toxic("bandwidth") }
+                    let piece = max(1, min(count, Int(rate / 20)))
+                    var offset = 0
+                    while offset < count {
+                        let size = min(piece, count - offset)
+                        let start = max(due, nextFree)
+                        nextFree = start + UInt64(Double(size) * 1e9 / Double(rate))
+                        enqueue(start, offset, size)
+                        offset += size
+                        due = start
+                    }
+                    lastDue = due
+                } else if due > arrived || pending {
+                    enqueue(due, 0, count)
+                    lastDue = due
+                } else if count > 0, !ProxySocket.writeAll(destination, buffer, count) {
+                    failed = true
+                    break
+                }
+            }
+            if resetNow {
+                // What was due before the threshold still goes out; then the reset.
+                for chunk in queue[head...] {
+                    _ = chunk.bytes.withUnsafeBytes { ProxySocket.writeAll(destination, $0.baseAddress!, $0.count) }
+                }
+                counters.toxic("reset-peer")
+                connection.reset()
+                break
+            }
+        }
+        if connection.isResetting {
+            // The last pump's close sends the reset.
+        } else if failed {
+            connection.abort()
+        } else {
+            let toxics = proxy.toxics(direction)
+            if toxics.hits(connection.roll), toxics.slowClose > 0 {
+                if connection.mark("slow-close") { counters.toxic("slow-close") }
+                let until = ProxySocket.now() + toxics.slowClose
+                while !connection.isResetting, !proxy.isStopped {
+                    let now = ProxySocket.now()
+                    if now >= until { break }
+                    ProxySocket.sleep(nanos: min(until - now, Self.slice))
+                }
+            }
+            _ = shutdown(destination, Int32(SHUT_WR))
+        }
+        if connection.pumpDone() { proxy.ended(connection) }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Synchronization
+
+/// A real `redis-server` for tests (Debian's, or the binary named by `FIREDRILL_REDIS_SERVER_BIN`) in its own
+/// temporary directory and process group, on 127.0.0.1 and a free port, with no persistence. Optionally with a
+/// password, and optionally a replica of another fixture.
+///
+/// Always call `stop()` (idempotent); the server is also stopped when the fixture is deallocated. If
+/// redis-server is missing or does not start, `start` throws: tests fail, they do not skip.
+public final class RedisFixture: Sendable {
+    public let port: Int
+    public let password: String?
+    public let directory: URL
+    /// `127.0.0.1:PORT`, the `address` the redis drivers take.
+    public var address: String { "127.0.0.1:\(port)" }
+    public var pid: Int32 { daemon.pid }
+
+    private let daemon: FixtureDaemon
+    private let stopped = Mutex(false)
+
+    private init(port: Int, password: String?, directory: URL, daemon: FixtureDaemon) {
+        self.port = port
+        self.password = password
+        self.directory = directory
+        self.daemon = daemon
+    }
+
+    deinit { stop() }
+
+    public var logTail: String {
+        String(((try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? "").suffix(3000))
+    }
+
+    /// Starts a server and waits (up to `timeout`) until it answers `PING`. With `replicaOf`, it replicates that
+    /// fixture (with its password).
+    public static func start(password: String? = nil, replicaOf primary: RedisFixture? = nil,
+                             timeout: Duration = .seconds(20)) async throws -> RedisFixture {
+        try await FixtureCommand.offload { try startBlocking(password: password, primary: primary, timeout: timeout) }
+    }
+
+    private static func startBlocking(password: String?, primary: RedisFixture?, timeout: Duration) throws -> RedisFixture {
+        let binary = try locateBinary()
+        let directory = URL(fileURLWithPath: try TempDirectory.make(prefix: "firedrill-redis"))
+        let logPath = directory.appendingPathComponent("redis.log").path
+        for attempt in 1...3 {
+            let port = try LoopbackPort.free()
+            var argv = [binary, "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path, "--save", "",
+                        "--appendonly", "no", "--daemonize", "no", "--logfile", "", "--protected-mode", "no"]
+            if let password { argv += ["--requirepass", password] }
+            if let primary {
+                argv += ["--replicaof", "127.0.0.1", "\(primary.port)"]
+                if let auth = primary.password { argv += ["--masterauth", auth] }
+            }
+            let daemon: FixtureDaemon
+            do { daemon = try FixtureDaemon.spawn(argv, outputPath: logPath) } catch {
+                try? FileManager.default.removeItem(at: directory)
+                throw RedisFixtureError.startFailed(reason: String(describing: error), log: "")
+            }
+            let fixture = RedisFixture(port: port, password: password, directory: directory, daemon: daemon)
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if daemon.exitDescription != nil { break }
+                if fixture.answersPing() { return fixture }
+                usleep(50_000)
+            }
+            let log = fixture.logTail
+            daemon.terminate(grace: .seconds(2))
+            fixture.stopped.withLock { $0 = true }
+            if log.contains("Address already in use"), attempt < 3 { continue }
+            try? FileManager.default.removeItem(at: directory)
+            throw RedisFixtureError.notReady(port: port, log: log)
+        }
+        try? FileManager.default.removeItem(at: directory)
+        throw RedisFixtureError.startFailed(reason: "its port was taken three times", log: "")
+    }
+
+    /// Sends a command inline (`AUTH` first when the server has a password) and returns the raw reply text.
+    public func send(_ command: String, timeoutMs: Int = 5000) -> String? {
+        guard let client = LoopbackClient(port: port) else { return nil }
+        var text = ""
+        if let password { text += "AUTH \(password)\r\n" }
+        text += command + "\r\n"
+        guard client.send(Array(text.utf8)) else { return nil }
+        var out: [UInt8] = []
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+        while ContinuousClock.now < deadline {
+            let (bytes, end) = client.read(1, timeoutMs: 200)
+            out += bytes
+            if end == .closed || end == .reset { break }
+            if end == .timedOut, !out.isEmpty { break }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func answersPing() -> Bool {
+        send("PING", timeoutMs: 1000)?.contains("+PONG") == true
+    }
+
+    /// Ends the server (SIGTERM, SIGKILL after 5 s) and removes its directory. Safe to call more than once.
+    public func stop() {
+        let already = stopped.withLock { value in
+            defer { value = true }
+            return value
+        }
+        guard !already else { return }
+        daemon.terminate(grace: .seconds(5))
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static func locateBinary() throws -> String {
+        let fileManager = FileManager.default
+        if let configured = ProcessInfo.processInfo.environment["FIREDRILL_REDIS_SERVER_BIN"], !configured.isEmpty {
+            guard fileManager.isExecutableFile(atPath: configured) else {
+                throw RedisFixtureError.binaryNotFound(searched: ["FIREDRILL_REDIS_SERVER_BIN=\(configured)"])
+            }
+            return configured
+        }
+        var searched = ["/usr/bin/redis-server"]
+        searched += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/redis-server" }
+        guard let found = searched.first(where: { fileManager.isExecutableFile(atPath: $0) }) else {
+            throw RedisFixtureError.binaryNotFound(searched: searched)
+        }
+        return found
+    }
+}
