@@ -9,6 +9,8 @@ public struct RunSession: Sendable {
     public let drivers: any DriverSet
     public let observer: (any RunObserver)?
     public let control: RunControl
+    /// Signs the journal's checkpoints and seal (`--signing-key`); nil: an unsigned journal, still sealed.
+    public var signing: JournalSigning = .unsigned
 
     public init(plan: Plan, overrides: [String: String], drivers: any DriverSet, observer: (any RunObserver)?, control: RunControl = RunControl()) {
         self.plan = plan
@@ -55,7 +57,7 @@ public struct RunSession: Sendable {
         try manifest.write(to: dir)
         let journal: Journal
         do {
-            journal = try Journal.create(at: URL(fileURLWithPath: dir))
+            journal = try Journal.create(at: URL(fileURLWithPath: dir), signing: signing)
         } catch {
             throw RunError("cannot create the journal in \(dir): \(error)")
         }
@@ -82,9 +84,19 @@ public struct RunSession: Sendable {
         }
         let runner = PlanRunner(plan: plan, drivers: drivers, resolver: resolver, options: options, recorder: recorder, control: control)
         var summary = try await runner.run()
+        await Self.seal(recorder.journal, by: "run")
         // The reason is printed on the console: it gets the journal's masking.
         summary.reason = recorder.mask(summary.reason)
         return summary
+    }
+
+    /// Appends the seal after the last event; a failure is reported, and `verify` will call the journal unfinished.
+    static func seal(_ journal: Journal, by writer: String) async {
+        do {
+            try await journal.seal(by: writer)
+        } catch {
+            StandardStreams.err("firedrill: the journal could not be sealed (\(error)): verify will report it unfinished\n")
+        }
     }
 
     public static func sha256(_ text: String) -> String {

@@ -28,6 +28,8 @@ struct RecoverCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var signing: SigningOptions
+
     @Flag(name: .customLong("dry-run"), help: "Print exactly what would be undone and run, and change nothing.")
     var dryRun = false
 
@@ -36,7 +38,8 @@ struct RecoverCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runDirectory = fromStore ? try await StoredRun.directory(of: self.runDirectory, options: storeOptions, reportsRoot: reportsRoot) : self.runDirectory
-        let session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), catalog: BuiltinDrivers.catalog, observer: PlainConsole())
+        var session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), catalog: BuiltinDrivers.catalog, observer: PlainConsole())
+        session.signing = try signing.signing()
         if dryRun {
             let owed: RecoverSession.Owed
             do {
