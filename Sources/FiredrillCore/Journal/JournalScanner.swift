@@ -97,7 +97,10 @@ struct JournalScanner {
         }
         let hash = JournalHex.sha256(line)
         guard event.prev == head else {
-            if lineNumber > 1, nextPrev(from: nextStart) == hash {
+            // The last line cannot be checked against a next one; a signed seal or checkpoint vouches for its own
+            // `prev`, so then the line before it is the one that changed.
+            let vouched = lineEnd(from: nextStart) == nil && Self.signatureHolds(event)
+            if lineNumber > 1, vouched || nextPrev(from: nextStart) == hash {
                 let blamed = JournalProblem(line: lineNumber - 1, seq: lastSeq, kind: .altered)
                 count -= 1
                 head = previousHead
@@ -113,6 +116,14 @@ struct JournalScanner {
         count += 1
         if collectEvents { events.append(event) }
         return nil
+    }
+
+    /// Whether `event` is a checkpoint or seal whose signature holds over its own line (including its `prev`).
+    static func signatureHolds(_ event: JournalEvent) -> Bool {
+        guard event.is(.journalSealed) || event.is(.journalCheckpoint),
+              let signature = event.data["signature"]?.stringValue,
+              let key = event.data["public-key"]?.stringValue.flatMap(JournalPublicKey.init(base64:)) else { return false }
+        return key.verifies(signature, of: JournalSignature.message(for: event))
     }
 
     /// The `prev` of the complete line starting at `start`, if there is one and it has that member.

@@ -134,6 +134,7 @@ struct RunCommand: AsyncParsableCommand {
             print("\(summary.ending.rawValue.uppercased()): \(summary.reason)")
             print(summary.rollback.rawValue + (summary.recoveredAfterRollback.map { $0 ? "; steady state holds again" : "; steady state NOT restored" } ?? ""))
             if !quiet {
+                print(JournalSummaryLine.text(runDirectory: summary.runDirectory))
                 print("run directory: \(summary.runDirectory)")
                 for p in reportPaths { print("report: \(p)") }
             }

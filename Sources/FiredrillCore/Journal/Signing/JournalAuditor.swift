@@ -13,6 +13,8 @@ public struct JournalAuditor: Sendable {
     private var badSignature: (seq: Int, kind: String, after: Int, why: String)?
     private var foreignKeys: [(seq: Int, kind: String, fingerprint: String)] = []
     private var unsignedSealAfter: Int?
+    /// The hash of every `journal.sealed` line: what a sign-off or annotation chain may start from.
+    public private(set) var sealHashes: Set<String> = []
 
     public init() {}
 
@@ -30,7 +32,10 @@ public struct JournalAuditor: Sendable {
         if event.is(.runEnded) || event.is(.recoverEnded) { lastEnded = event.seq }
         let isSeal = event.is(.journalSealed)
         guard isSeal || event.is(.journalCheckpoint) else { return }
-        if isSeal { lastSeal = event.seq }
+        if isSeal {
+            lastSeal = event.seq
+            sealHashes.insert(event.lineHash())
+        }
         guard badSignature == nil else { return }
         let name = isSeal ? "seal" : "checkpoint"
         let covered = event.seq - 1
@@ -77,8 +82,9 @@ public struct JournalAuditor: Sendable {
         if let bad = badSignature {
             audit.integrity = .tampered
             let first = bad.after + 1, last = bad.seq - 1
-            let range = first >= last ? "edited event \(last)" : "edited an event in \(first)…\(last)"
-            audit.headline = "TAMPERED: \(range) (the \(bad.kind) at event \(bad.seq) fails: \(bad.why); the hash chain was recomputed after the edit)"
+            let earlier = first > last ? "" : first == last ? ", or event \(last) with the hash chain recomputed after the edit"
+                : ", or an event in \(first)…\(last) with the hash chain recomputed after the edit"
+            audit.headline = "TAMPERED: edited event \(bad.seq)\(earlier) (the \(bad.kind) at event \(bad.seq) fails: \(bad.why))"
             return audit
         }
         for foreign in foreignKeys where trust?.trusts(foreign.fingerprint) != true {
@@ -95,7 +101,12 @@ public struct JournalAuditor: Sendable {
             audit.headline = "sealed: \(count) events"
         } else {
             audit.integrity = .unfinished
-            audit.headline = "unfinished or truncated after event \(count) (no seal" + (signedThrough.map { $0 < count ? " and no checkpoint after event \($0))" : ")" } ?? (runKey == nil ? ")" : " and no checkpoint)"))
+            if runKey == nil {
+                audit.headline = "unfinished or truncated after event \(count) (no seal)"
+            } else {
+                audit.headline = "unfinished or truncated after event \(count) (no seal and no later checkpoint"
+                    + (signedThrough.map { "; signatures prove events 1…\($0))" } ?? ")")
+            }
             if runKey != nil {
                 audit.details.append(signedThrough.map { "the last checkpoint proves events 1…\($0); events after it carry no signature" }
                                      ?? "no checkpoint was written: no event is proven by a signature")
