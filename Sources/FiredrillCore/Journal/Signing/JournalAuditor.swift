@@ -97,7 +97,7 @@ public struct JournalAuditor: Sendable {
             audit.unsignedAfter = after
             audit.details.append("events \(after + 1)…\(count) are not signed: they were appended (by `firedrill recover`) without the signing key")
         }
-        if let lastSeal, lastSeal == count {
+        if let lastSeal, lastSeal == count, verification.problem == nil {
             audit.headline = "sealed: \(count) events"
         } else {
             audit.integrity = .unfinished
@@ -111,7 +111,9 @@ public struct JournalAuditor: Sendable {
                 audit.details.append(signedThrough.map { "the last checkpoint proves events 1…\($0); events after it carry no signature" }
                                      ?? "no checkpoint was written: no event is proven by a signature")
             }
-            if let ended = lastEnded, ended > (lastSeal ?? 0) {
+            if lastSeal == count {
+                audit.details.append("a torn line follows the seal: something wrote to the journal after it was sealed")
+            } else if let ended = lastEnded, ended > (lastSeal ?? 0) {
                 audit.lostTail = true
                 audit.details.append("the run ended (event \(ended)) but the seal that follows it is missing: the journal lost its tail")
             } else {
