@@ -4,12 +4,12 @@
 # 200 events or 5 s, and the seal), side by side: writing it, rendering its four reports under /usr/bin/time -v,
 # and `firedrill verify` (with --trust for the signed one). Targets: render < 1 s and < 100 MB peak RSS for both,
 # verify of the signed journal < 1 s (release build). Each figure is the worst of RUNS runs.
-# Usage: bench/signed-journal.sh   (PROBE_EVENTS=50000 RUNS=5 by default)
+# Usage: bench/signed-journal.sh   (PROBE_EVENTS=50000 RUNS=5 by default; NO_BUILD=1 uses the release build as it is)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROBE_EVENTS="${PROBE_EVENTS:-50000}"
 RUNS="${RUNS:-5}"
-swift build -c release >/dev/null
+[ -n "${NO_BUILD:-}" ] || swift build -c release >/dev/null
 bin="$PWD/.build/release/firedrill"
 if [ ! -x /usr/bin/time ]; then echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; fi
 
@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 timed() {
   local worst_s=0 worst_kb=0 seconds kb
   for _ in $(seq 1 "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null
+    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null 2>&1
     read -r seconds kb <"$work/time.txt"
     worst_s="$(awk -v a="$worst_s" -v b="$seconds" 'BEGIN { print (b > a) ? b : a }')"
     if [ "$kb" -gt "$worst_kb" ]; then worst_kb="$kb"; fi

@@ -161,7 +161,7 @@ public struct RecoverSession: Sendable {
                                 maxTargets: limits.maxTargets, runLimit: limits.duration)
         failures += try await runner.run(owed.rollbacks, phase: "rollbacks", keepGoing: true).count
         await recorder.note(.recoverEnded, ["failures": .number(Double(failures))])
-        await RunSession.seal(journal, by: "recover")
+        await RunSession.seal(recorder, by: "recover")
         return Outcome(undone: pending.count, rollbacksRun: owed.rollbacks.count, failures: failures, nothingToDo: false,
                        repairedTornTail: owed.tornTailBytes != nil, rollbacksUnknown: owed.rollbacksUnknown)
     }

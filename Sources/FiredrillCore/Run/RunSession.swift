@@ -84,16 +84,18 @@ public struct RunSession: Sendable {
         }
         let runner = PlanRunner(plan: plan, drivers: drivers, resolver: resolver, options: options, recorder: recorder, control: control)
         var summary = try await runner.run()
-        await Self.seal(recorder.journal, by: "run")
+        await Self.seal(recorder, by: "run")
         // The reason is printed on the console: it gets the journal's masking.
         summary.reason = recorder.mask(summary.reason)
         return summary
     }
 
     /// Appends the seal after the last event; a failure is reported, and `verify` will call the journal unfinished.
-    static func seal(_ journal: Journal, by writer: String) async {
+    /// The observer sees the seal like any journaled event (`--json` streams it).
+    static func seal(_ recorder: RunRecorder, by writer: String) async {
         do {
-            try await journal.seal(by: writer)
+            let event = try await recorder.journal.seal(by: writer)
+            recorder.observer?.observe(.journaled(event))
         } catch {
             StandardStreams.err("firedrill: the journal could not be sealed (\(error)): verify will report it unfinished\n")
         }
