@@ -9,8 +9,9 @@ enum RunRecordChecks {
         var text: String
     }
 
-    static func check(directory: String, contents: JournalContents, audit: JournalAudit, anchors: String?,
-                      trust: JournalTrust?) -> [Line] {
+    /// `prevAt(i)`: the `prev` of the intact event at 0-based index `i` (needed only with `anchors`).
+    static func check(directory: String, verification: VerificationResult, sealHashes seals: Set<String>,
+                      prevAt: (Int) -> String, audit: JournalAudit, anchors: String?, trust: JournalTrust?) -> [Line] {
         var out: [Line] = []
         if let anchors {
             let runID = (directory as NSString).lastPathComponent
@@ -20,7 +21,7 @@ enum RunRecordChecks {
                     out.append(Line(ok: false, text: "the anchor file \(anchors) has no line for run \(runID)"))
                 }
                 for anchor in found {
-                    if let mismatch = anchor.mismatch(with: contents) {
+                    if let mismatch = anchor.mismatch(with: verification, prevAt: prevAt) {
                         out.append(Line(ok: false, text: "anchor: \(mismatch)"))
                     } else {
                         out.append(Line(ok: true, text: "anchor: event \(anchor.events) has the anchored head \(anchor.head) (\(anchor.time))"))
@@ -31,10 +32,9 @@ enum RunRecordChecks {
             }
         }
         if audit.integrity == .unfinished, let recorded = reportedJournal(directory),
-           recorded.events > contents.verification.eventCount {
+           recorded.events > verification.eventCount {
             out.append(Line(ok: false, text: "report.json records \(recorded.events) events (head \(recorded.head)): the run ended and was reported, and the journal has since lost its tail"))
         }
-        let seals = Set(contents.events.filter { $0.is(.journalSealed) }.map { $0.lineHash() })
         for file in [EvidenceLog.signOffsFile, EvidenceLog.annotationsFile] {
             let log = EvidenceLog(runDirectory: directory, file: file)
             guard FileManager.default.fileExists(atPath: log.path) else { continue }

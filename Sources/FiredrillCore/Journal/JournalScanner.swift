@@ -30,8 +30,24 @@ struct JournalScanner {
         bytes.withUnsafeBytes { scan($0, collectEvents: collectEvents, expectedHead: expectedHead) }
     }
 
+    /// Scans without keeping the events: `visit` is called with each intact event, in order.
+    static func scan(_ bytes: [UInt8], visit: (JournalEvent) -> Void) -> VerificationResult {
+        withoutActuallyEscaping(visit) { visit in
+            bytes.withUnsafeBytes { buffer in
+                var scanner = JournalScanner(bytes: buffer, collectEvents: false)
+                scanner.visit = visit
+                let problem = scanner.run(expectedHead: nil)
+                if let pending = scanner.pending { visit(pending) }
+                return VerificationResult(eventCount: scanner.count, head: scanner.head, problem: problem)
+            }
+        }
+    }
+
     private let bytes: UnsafeRawBufferPointer
     private let collectEvents: Bool
+    /// Called with each intact event one event late, so that look-ahead can still take the last one back.
+    private var visit: ((JournalEvent) -> Void)?
+    private var pending: JournalEvent?
     private var events: [JournalEvent] = []
     private var count = 0
     private var lastSeq = 0
@@ -106,6 +122,7 @@ struct JournalScanner {
                 head = previousHead
                 intactLength = previousIntactLength
                 if collectEvents { events.removeLast() }
+                pending = nil
                 return blamed
             }
             return JournalProblem(line: lineNumber, seq: event.seq, kind: .chainBroken)
@@ -115,6 +132,10 @@ struct JournalScanner {
         lastSeq = event.seq
         count += 1
         if collectEvents { events.append(event) }
+        if let visit {
+            if let pending { visit(pending) }
+            pending = event
+        }
         return nil
     }
 

@@ -78,12 +78,17 @@ public struct JournalAnchor: Sendable, Equatable {
     /// What the journal says against this anchor: nil when it holds (the journal reaches the anchored event with
     /// the anchored hash), else the mismatch, worded as tampering or truncation.
     public func mismatch(with contents: JournalContents) -> String? {
-        let count = contents.verification.eventCount
+        mismatch(with: contents.verification) { contents.events[$0].prev }
+    }
+
+    /// Like `mismatch(with:)`, given the verification and the `prev` of the event at a 0-based index.
+    public func mismatch(with verification: VerificationResult, prevAt: (Int) -> String) -> String? {
+        let count = verification.eventCount
         guard count >= events else {
             return "truncated: the anchor (\(time)) records \(events) events ending at head \(head); the journal has only \(count)"
         }
         // The hash of line `events`: the next event's prev, or the head when it is the last.
-        let hash = events == count ? contents.verification.head : contents.events[events].prev
+        let hash = events == count ? verification.head : prevAt(events)
         guard hash == head else {
             return "TAMPERED: the anchor (\(time)) records head \(head) at event \(events); the journal's event \(events) hashes to \(hash)"
         }
