@@ -97,7 +97,7 @@ extension RunReport {
     /// Something that departed from the plan's expectations.
     public struct DeviationRow: Sendable, Codable {
         /// `guard-breach`, `limit-exceeded`, `objective-missed`, `steady-state`, `verify`, `step-failed`,
-        /// `rollback-failed`, `undo-failed`, `failback`, `not-restored`, `interrupted`, `unfinished`.
+        /// `rollback-failed`, `undo-failed`, `failback`, `not-restored`, `interrupted`, `unfinished`, `truncated`.
         public var kind: String
         public var at: Instant?
         public var subject: String
