@@ -210,3 +210,29 @@ import Testing
         #expect(throws: JournalKeyError.self) { try JournalSigningKey.load(path: paths.privatePath) }
     }
 }
+
+extension SignedJournalTests {
+    /// `recover` without the key appends an unsigned tail to a signed run: reported always, failed against trusted keys.
+    @Test func anUnsignedRecoverTailIsNamedAndFailsAgainstTrustedKeys() async throws {
+        let dir = try JournalTestDirectory()
+        defer { dir.remove() }
+        let key = JournalSigningKey.generate()
+        let journal = try Journal.create(at: dir.url, signing: JournalSigning(key: key, everyEvents: 1000, everySeconds: 600))
+        try await journal.append(type: "run.started", data: ["plan": "trial"])
+        try await journal.append(type: "run.ended", data: ["ending": "passed"])
+        try await journal.seal(by: "run")
+        try await journal.close()
+        let reopened = try Journal.open(existing: dir.url)
+        try await reopened.append(type: "recover.started", data: ["initiator": "ops"])
+        try await reopened.append(type: "recover.ended", data: ["failures": 0])
+        try await reopened.seal(by: "recover")
+        try await reopened.close()
+        let contents = try JournalReader.read(at: dir.journalFile)
+        let plain = JournalAuditor.audit(contents)
+        #expect(plain.integrity == .sealed && plain.isClean)
+        #expect(plain.unsignedAfter == 3, "the signed seal at event 3 is the last signed line")
+        #expect(plain.details.contains("events 4…6 are not signed: they were appended (by `firedrill recover`) without the signing key"), "\(plain.details)")
+        let trusted = JournalAuditor.audit(contents, trust: try Self.trust(key))
+        #expect(!trusted.isClean)
+    }
+}

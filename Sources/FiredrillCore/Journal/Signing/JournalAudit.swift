@@ -29,7 +29,7 @@ public struct JournalAudit: Sendable, Equatable {
     /// A run that ended (its `run.ended` or `recover.ended` is there) but whose seal is missing: the tail was lost,
     /// as opposed to a runner that died before the end.
     public var lostTail: Bool
-    /// Signed events after which later events carry no signature (appended by `recover` without a key).
+    /// The last signed event (a checkpoint or seal) when later events carry no signature (appended by `recover` without a key).
     public var unsignedAfter: Int?
 
     /// `unsigned`, or `signed by key <fingerprint>`, with the trust verdict when keys were given.
@@ -46,11 +46,13 @@ public struct JournalAudit: Sendable, Equatable {
         }
     }
 
-    /// Whether nothing is wrong: sealed, untampered and, when trusted keys were given, wholly signed by one of them.
+    /// Whether nothing is wrong: sealed, untampered and, when trusted keys were given, wholly signed by one of them
+    /// (without trusted keys, events appended unsigned after the signed ones are reported, not failed).
     public var isClean: Bool {
         guard integrity == .sealed else { return false }
-        if case .signed(_, let trusted) = signing {
-            return trusted != false && unsignedAfter == nil
+        if case .signed(_, let trusted) = signing, let trusted {
+            // Against trusted keys every event must be signed: a tail `recover` appended without the key is not.
+            return trusted && unsignedAfter == nil
         }
         return true
     }

@@ -10,6 +10,8 @@ public struct JournalAuditor: Sendable {
     private var lastEnded: Int?
     private var lastSeal: Int?
     private var signedThrough: Int?
+    /// `seq` of the last checkpoint or seal whose signature holds.
+    private var lastSigned: Int?
     private var badSignature: (seq: Int, kind: String, after: Int, why: String)?
     private var foreignKeys: [(seq: Int, kind: String, fingerprint: String)] = []
     private var unsignedSealAfter: Int?
@@ -44,7 +46,8 @@ public struct JournalAuditor: Sendable {
             return
         }
         guard let signature = event.data["signature"]?.stringValue else {
-            if isSeal, runKey != nil, unsignedSealAfter == nil { unsignedSealAfter = signedThrough ?? 0 }
+            // The last signed checkpoint or seal vouches for its own line too: the unsigned part starts after it.
+            if isSeal, runKey != nil, unsignedSealAfter == nil { unsignedSealAfter = lastSigned ?? 0 }
             return
         }
         guard let key = event.data["public-key"]?.stringValue.flatMap(JournalPublicKey.init(base64:)),
@@ -58,6 +61,7 @@ public struct JournalAuditor: Sendable {
         }
         if key.fingerprint != runKey { foreignKeys.append((event.seq, name, key.fingerprint)) }
         signedThrough = covered
+        lastSigned = event.seq
         unsignedSealAfter = nil
     }
 
