@@ -30,6 +30,7 @@ public enum HTMLReport {
         notes(r, &h)
         actionItems(r, &h)
         signOff(r, &h)
+        records(r, &h)
         evidence(r, &h)
         h.add("<footer>Rendered by firedrill from <code>journal.jsonl</code> (report schema \(RunReport.schemaVersion)). Re-render with <code>firedrill report &lt;run directory&gt;</code>.</footer>")
         h.add("</main>\n</body>\n</html>\n")
@@ -340,6 +341,7 @@ public enum HTMLReport {
     static func evidence(_ r: RunReport, _ h: inout Page) {
         h.add("<section id=\"evidence\"><h2>Evidence: the journal</h2>")
         h.add("<p>Head of the hash chain: <code class=\"hash\" id=\"journal-head\">\(x(r.journal.head))</code> (\(r.journal.events) events, last at \(x(ReportText.time(r.journal.lastTime)))). Chain check: <strong id=\"journal-validity\" class=\"\(r.journal.valid ? "met" : "missed")\">\(r.journal.valid ? "intact" : "BROKEN — " + x(r.journal.problem ?? ""))</strong>.</p>")
+        integrity(r, &h)
         h.add("<p>\(x(ReportLabels.verifyIntro))</p>")
         h.add("<pre>" + r.journal.howToVerify.map(x).joined(separator: "\n") + "</pre>")
         h.add("</section>")

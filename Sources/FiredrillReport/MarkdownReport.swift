@@ -24,6 +24,7 @@ public enum MarkdownReport {
         notes(r, &w)
         actionItems(r, &w)
         signOff(r, &w)
+        records(r, &w)
         evidence(r, &w)
         return w.text
     }
@@ -321,6 +322,7 @@ public enum MarkdownReport {
         w.line()
         w.line("Head of the hash chain: `\(r.journal.head)` (\(r.journal.events) events, last at \(ReportText.time(r.journal.lastTime))). Chain check: " + (r.journal.valid ? "**intact**." : "**BROKEN** — \(t(r.journal.problem ?? ""))."))
         w.line()
+        integrity(r, &w)
         w.line(ReportLabels.verifyIntro)
         w.line()
         w.line("```sh")

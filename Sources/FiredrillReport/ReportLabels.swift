@@ -31,7 +31,9 @@ enum ReportLabels {
 
     static func journal(_ r: RunReport) -> String {
         let j = r.journal
-        return "\(j.events) events; chain " + (j.valid ? "intact" : "BROKEN: \(j.problem ?? "")")
+        let chain = "\(j.events) events; chain " + (j.valid ? "intact" : "BROKEN: \(j.problem ?? "")")
+        guard let seal = j.seal else { return chain }
+        return chain + "; " + seal + "; " + (j.signing ?? "unsigned")
     }
 
     static func objective(_ o: RunReport.ObjectiveRow) -> String {

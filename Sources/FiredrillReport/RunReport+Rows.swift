@@ -97,7 +97,7 @@ extension RunReport {
     /// Something that departed from the plan's expectations.
     public struct DeviationRow: Sendable, Codable {
         /// `guard-breach`, `limit-exceeded`, `objective-missed`, `steady-state`, `verify`, `step-failed`,
-        /// `rollback-failed`, `undo-failed`, `failback`, `not-restored`, `interrupted`, `unfinished`.
+        /// `rollback-failed`, `undo-failed`, `failback`, `not-restored`, `interrupted`, `unfinished`, `truncated`.
         public var kind: String
         public var at: Instant?
         public var subject: String
@@ -191,5 +191,15 @@ extension RunReport {
         public var lastTime: String?
         /// How to check the head independently.
         public var howToVerify: [String]
+        /// `sealed`, `unfinished` or `tampered` (see `JournalAudit`).
+        public var integrity: String? = nil
+        /// One line: `sealed: N events`, `unfinished or truncated after event N (…)`, `TAMPERED: …`.
+        public var seal: String? = nil
+        /// `unsigned`, or `signed by key <fingerprint> (…)`.
+        public var signing: String? = nil
+        /// The last event a valid checkpoint or seal signature covers.
+        public var signedThrough: Int? = nil
+        /// What else the audit found, one sentence each.
+        public var integrityDetails: [String]? = nil
     }
 }

@@ -71,6 +71,14 @@ public struct RunReport: Sendable, Codable {
     public var actionItems: [ActionItem]
     public var signOff: [SignOffLine]
     public var journal: JournalEvidence
+    /// Sign-offs from `signoffs.jsonl` (`firedrill sign`), read at every rendering.
+    public var signOffs: [SignOffEntry]? = nil
+    /// Lessons, deviations explained and action items from `annotations.jsonl` (`firedrill annotate`).
+    public var annotations: [AnnotationEntry]? = nil
+    /// What is wrong with `signoffs.jsonl` or `annotations.jsonl`, when something is.
+    public var recordProblems: [String]? = nil
+    /// What the report evidences: each element a DR-test record needs, present or missing for this run.
+    public var evidenceMap: [EvidenceRow]? = nil
 
     /// Builds the report of the run directory from its journal, and the plan description from `plan.yaml`.
     public static func load(runDirectory: String) throws -> RunReport {
@@ -84,6 +92,7 @@ public struct RunReport: Sendable, Codable {
         var report = builder.finish(verification: verification, planCopy: copy)
         report.planCopy = copy.status
         report.description = copy.description
+        report.attachRecords(runDirectory: runDirectory, sealHashes: builder.sealHashes)
         return report
     }
 

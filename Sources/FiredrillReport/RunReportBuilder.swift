@@ -10,6 +10,8 @@ struct RunReportBuilder: Sendable {
     private var first: JournalEvent?
     private var last: JournalEvent?
     private var eventCount = 0
+    /// Seal, checkpoints and signatures (`JournalAudit`).
+    private var auditor = JournalAuditor()
 
     private var phases: [R.PhaseRow] = []
     private var steps: [R.StepRow] = []
@@ -67,6 +69,7 @@ struct RunReportBuilder: Sendable {
 
     mutating func consume(_ e: JournalEvent) {
         eventCount += 1
+        auditor.consume(e)
         if first == nil { first = e }
         last = e
         let at = R.Instant(time: e.time, mono: e.mono)
@@ -299,6 +302,9 @@ struct RunReportBuilder: Sendable {
         items.append((at?.mono ?? .infinity, R.ActionItem(id: "", kind: kind, subject: subject, text: text, at: at)))
     }
 
+    /// The hash of every seal line seen: what sign-offs and annotations are chained to.
+    var sealHashes: Set<String> { auditor.sealHashes }
+
     // MARK: finish
 
     /// The ending a report headlines when the journal's chain or canonical form is broken.
@@ -349,6 +355,24 @@ struct RunReportBuilder: Sendable {
                 file: Journal.fileName, events: verification.eventCount, head: verification.head, valid: verification.isValid,
                 problem: verification.problem.map { "\($0)" }, lastTime: last?.time, howToVerify: Self.howToVerify)
         )
+        let audit = auditor.finish(verification: verification)
+        report.journal.integrity = audit.integrity.rawValue
+        report.journal.seal = audit.headline
+        report.journal.signing = audit.signingText
+        report.journal.signedThrough = audit.signedThrough
+        report.journal.integrityDetails = audit.details
+        if audit.lostTail {
+            deviations.append(R.DeviationRow(kind: "truncated", at: finalInstant, subject: "journal",
+                                             message: "the run ended but the journal's seal is missing: \(audit.headline); its tail was lost or removed"))
+            item("journal-truncated", "journal", "The journal lost its tail after the run ended (\(audit.headline)). Compare it with an archived copy, the anchors file or the history store; preserve the file and investigate.", finalInstant)
+        }
+        if audit.integrity == .tampered, verification.isValid {
+            // The chain holds but a signature does not: it was recomputed after an edit.
+            let claimed = end?.data["ending"]?.stringValue.map { " It claims the ending `\($0)`, which cannot be trusted." } ?? ""
+            report.ending = Self.journalInvalid
+            report.reason = "the journal is \(audit.headline).\(claimed) Preserve the file and investigate."
+            report.exitCode = nil
+        }
         if let problem = verification.problem, !verification.isValid, !Self.isTorn(problem) {
             // A journal altered after the fact proves nothing, whatever ending it claims: say so first, rather
             // than "unfinished" (which sends the reader to `firedrill recover`) or the claimed verdict.

@@ -17,16 +17,18 @@ public enum SyntheticJournal {
     /// Creates `dir` (which must not hold a journal yet) with `journal.jsonl` holding at least `probeEvents`
     /// probe results, and `plan.yaml`, the plan the journal names.
     @discardableResult
-    public static func write(to dir: String, probeEvents: Int = 50_000) async throws -> Summary {
+    public static func write(to dir: String, probeEvents: Int = 50_000, signing: JournalSigning = .unsigned) async throws -> Summary {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try Data(planText.utf8).write(to: URL(fileURLWithPath: dir + "/" + RunManifest.planCopyName))
         let clock = SyntheticClock(wallOrigin: 1_768_442_400_000_000) // 2026-01-15T02:00:00Z
-        let journal = try Journal.create(at: URL(fileURLWithPath: dir), clock: clock.journalClock)
+        let journal = try Journal.create(at: URL(fileURLWithPath: dir), clock: clock.journalClock, signing: signing)
         var writer = Writer(journal: journal, clock: clock)
         try await writer.run(probeEvents: max(probeEvents, 30))
+        try await journal.seal(by: "run")
         let head = await journal.head
+        let count = await journal.lastSequence
         try await journal.close()
-        return Summary(events: writer.events, probeEvents: writer.probeEvents, head: head)
+        return Summary(events: count, probeEvents: writer.probeEvents, head: head)
     }
 
     static let planText = """

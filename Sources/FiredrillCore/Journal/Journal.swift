@@ -29,11 +29,25 @@ public actor Journal {
     private var headHash: String
     private var fileSize: Int
     private var brokenReason: String?
+    /// Signs checkpoints and the seal; nil for an unsigned journal (which still gets an unsigned seal).
+    private let signer: JournalSigningKey?
+    private let everyEvents: Int
+    private let everySeconds: Double
+    /// Events written since the last checkpoint or seal.
+    private var uncovered = 0
+    /// Writes a checkpoint `everySeconds` after the first uncovered event.
+    private var checkpointTimer: Task<Void, Never>?
+    /// Set once the seal is written: nothing may follow it (a fault left running by `rollbacks: never`, say a
+    /// proxy's counters, must not write after the seal and make the journal read as truncated).
+    private var sealed = false
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private init(fileURL: URL, fd: Int32, clock: JournalClock, monoOrigin: Double, lastSeq: Int, head: String,
-                 fileSize: Int, recoveredFrom: VerificationResult?) {
+                 fileSize: Int, recoveredFrom: VerificationResult?, signing: JournalSigning) {
+        self.signer = signing.key
+        self.everyEvents = max(1, signing.everyEvents)
+        self.everySeconds = max(0.05, signing.everySeconds)
         self.fileURL = fileURL
         self.fd = fd
         self.clock = clock
@@ -45,12 +59,14 @@ public actor Journal {
     }
 
     deinit {
+        checkpointTimer?.cancel()
         if fd >= 0 { _ = Foundation.close(fd) }
     }
 
     /// Creates `journal.jsonl` in `directory` (creating the directory if needed). Never overwrites: an existing
     /// journal is an error. `mono` counts from this call.
-    public static func create(at directory: URL, clock: JournalClock = .system) throws(JournalError) -> Journal {
+    public static func create(at directory: URL, clock: JournalClock = .system,
+                              signing: JournalSigning = .unsigned) throws(JournalError) -> Journal {
         let file = directory.appendingPathComponent(fileName)
         try JournalFileIO.makeDirectories(directory.path)
         let fd = try JournalFileIO.open(file.path, flags: O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, mode: 0o644)
@@ -61,7 +77,7 @@ public actor Journal {
             throw error
         }
         return Journal(fileURL: file, fd: fd, clock: clock, monoOrigin: clock.monotonicSeconds(), lastSeq: 0,
-                       head: genesisHash, fileSize: 0, recoveredFrom: nil)
+                       head: genesisHash, fileSize: 0, recoveredFrom: nil, signing: signing)
     }
 
     /// Continues an existing journal (in the directory `location`, or the file `location`), for example after
@@ -73,7 +89,8 @@ public actor Journal {
     ///
     /// `mono` continues from the last event, advanced by the wall-clock time elapsed since it (the monotonic
     /// origin of the earlier process is not recoverable).
-    public static func open(existing location: URL, clock: JournalClock = .system) throws(JournalError) -> Journal {
+    public static func open(existing location: URL, clock: JournalClock = .system,
+                            signing: JournalSigning = .unsigned) throws(JournalError) -> Journal {
         let file = JournalFileIO.journalFile(for: location)
         let fd = try JournalFileIO.open(file.path, flags: O_RDWR | O_APPEND | O_CLOEXEC)
         let outcome: JournalScanner.Outcome
@@ -122,7 +139,7 @@ public actor Journal {
             }
         }
         return Journal(fileURL: file, fd: fd, clock: clock, monoOrigin: monoOrigin, lastSeq: lastSeq, head: head,
-                       fileSize: fileSize, recoveredFrom: outcome.result)
+                       fileSize: fileSize, recoveredFrom: outcome.result, signing: signing)
     }
 
     /// The event on the last line of `intact` (which ends with a newline), if there is one.
@@ -146,8 +163,55 @@ public actor Journal {
         try appendLine(type: type, step: step, data: data)
     }
 
+    /// Whether checkpoints and the seal are signed.
+    public var isSigned: Bool { signer != nil }
+
+    /// Appends the seal: `journal.sealed`, with the head hash and event count it covers, signed when the journal
+    /// has a key. Written after `run.ended` (and after `recover.ended`); a journal whose last event is not a seal
+    /// is unfinished or truncated.
+    @discardableResult
+    public func seal(by writer: String) throws(JournalError) -> JournalEvent {
+        guard fd >= 0, brokenReason == nil else { throw .unusable(path: fileURL.path, reason: brokenReason ?? "it was closed") }
+        guard !sealed else { throw .unusable(path: fileURL.path, reason: "it is sealed already") }
+        checkpointTimer?.cancel()
+        checkpointTimer = nil
+        var data = signedData(.seal)
+        data["by"] = .string(writer)
+        let event = try appendRaw(type: JournalEventType.journalSealed.rawValue, step: nil, data: .object(data))
+        sealed = true
+        return event
+    }
+
+    /// The members of a checkpoint or seal: what it covers, and the signature when the journal is signed.
+    private func signedData(_ kind: JournalSignature.Kind) -> [String: JSONValue] {
+        var data: [String: JSONValue] = ["count": .number(Double(lastSeq)), "head": .string(headHash)]
+        if let signer {
+            let key = signer.publicKey
+            data["key"] = .string(key.fingerprint)
+            data["public-key"] = .string(key.base64)
+            data["signature"] = .string("")  // filled in by `appendRaw` once the event's time is known
+        } else {
+            data["key"] = .null
+            data["signature"] = .null
+        }
+        if kind == .checkpoint {
+            data["every-events"] = .number(Double(everyEvents))
+            data["every-seconds"] = .number(everySeconds)
+        }
+        return data
+    }
+
+    /// Writes a signed checkpoint when events are uncovered (called by the timer).
+    private func checkpointIfDue() {
+        checkpointTimer = nil
+        guard signer != nil, !sealed, uncovered > 0, fd >= 0, brokenReason == nil else { return }
+        _ = try? appendRaw(type: JournalEventType.journalCheckpoint.rawValue, step: nil, data: .object(signedData(.checkpoint)))
+    }
+
     /// Closes the file. Later appends throw; closing twice is harmless.
     public func close() throws(JournalError) {
+        checkpointTimer?.cancel()
+        checkpointTimer = nil
         guard fd >= 0 else { return }
         let result = Foundation.close(fd)
         let code = errno
@@ -158,14 +222,46 @@ public actor Journal {
 
     private func appendLine(type: String, step: String?, data: JSONValue) throws(JournalError) -> JournalEvent {
         guard fd >= 0, brokenReason == nil else { throw .unusable(path: fileURL.path, reason: brokenReason ?? "it was closed") }
-        guard case .object = data else { throw .dataNotObject(type: type) }
-        let event = Self.makeEvent(clock: clock, monoOrigin: monoOrigin, seq: lastSeq + 1, prev: headHash,
+        guard !sealed else { throw .unusable(path: fileURL.path, reason: "it is sealed: nothing is written after the seal") }
+        guard case .object(var fields) = data else { throw .dataNotObject(type: type) }
+        if lastSeq == 0, let signer {
+            // The first event names the key that signs this journal.
+            fields["signing-key"] = .string(signer.publicKey.fingerprint)
+            fields["signing-public-key"] = .string(signer.publicKey.base64)
+        }
+        let event = try appendRaw(type: type, step: step, data: .object(fields))
+        guard signer != nil else { return event }
+        if uncovered >= everyEvents {
+            // Part of the append path: when this returns, at most `everyEvents` events are unsigned.
+            _ = try? appendRaw(type: JournalEventType.journalCheckpoint.rawValue, step: nil, data: .object(signedData(.checkpoint)))
+        } else if checkpointTimer == nil {
+            let delay = everySeconds
+            checkpointTimer = Task { [weak self] in
+                try? await Task.sleep(for: .seconds(delay))
+                guard !Task.isCancelled else { return }
+                await self?.checkpointIfDue()
+            }
+        }
+        return event
+    }
+
+    private func appendRaw(type: String, step: String?, data: JSONValue) throws(JournalError) -> JournalEvent {
+        var event = Self.makeEvent(clock: clock, monoOrigin: monoOrigin, seq: lastSeq + 1, prev: headHash,
                                    type: type, step: step, data: data)
+        if let signer, case .string = data["signature"] {
+            // A checkpoint or seal signs its own line (with an empty signature), and through `prev` the chain.
+            event.data = data.setting("signature", .string(signer.sign(JournalSignature.message(for: event))))
+        }
         do {
             let written = try Self.write(event, fd: fd, path: fileURL.path, fileSize: fileSize)
             fileSize += written.length
             headHash = written.hash
             lastSeq = event.seq
+            if type == JournalEventType.journalCheckpoint.rawValue || type == JournalEventType.journalSealed.rawValue {
+                uncovered = 0
+            } else {
+                uncovered += 1
+            }
             return event
         } catch {
             if let reason = error.breaksJournal { brokenReason = reason }

@@ -60,6 +60,8 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
     case notifyFailed = "notify.failed"
     // Journal
     case journalTornLineDiscarded = "journal.torn-line-discarded"
+    case journalCheckpoint = "journal.checkpoint"
+    case journalSealed = "journal.sealed"
 
     /// One `data` member of an event: its key, its JSON type, and what it holds.
     public struct Field: Sendable, Equatable {
@@ -138,6 +140,8 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
         case .recoverStarted: return "First event `firedrill recover` appends to an unfinished run's journal."
         case .recoverEnded: return "Last event `firedrill recover` appends."
         case .journalTornLineDiscarded: return "When a journal is continued (`recover`) after its torn final line was cut off."
+        case .journalCheckpoint: return "Signed journals only: after every `every-events` events, or `every-seconds` after the first event not yet covered, whichever comes first; signs the chain so far, so a run killed mid-way is provable up to its last checkpoint."
+        case .journalSealed: return "Last event of a journal: right after `run.ended` (and again after `recover.ended`); signs the head and event count when the run has a key, and is written unsigned otherwise, so a lost tail is always visible."
         case .effectSeen: return "The first time an experiment's `effect` check passes while the method runs (it saw the fault)."
         case .effectNotSeen: return "When the method ended and an `effect` check never passed: an otherwise passing run is inconclusive."
         case .notifyDelivered: return "When a `notify:` message (announcement, guard breach, ending, failed rollback) was delivered."
@@ -163,6 +167,8 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
                 Field("allow-production", "boolean, optional", "protected environments: whether the run was allowed"),
                 Field("protected-environment", "boolean, optional", "protected environments: whether the environment is protected"),
                 Field("allowed-by", "string, optional", "protected environments: the operator who allowed it"),
+                Field("signing-key", "string, optional", "signed runs: the fingerprint (hex SHA-256 of the raw ed25519 public key) of the key that signs the checkpoints and seal"),
+                Field("signing-public-key", "string, optional", "signed runs: that public key, base64 of its 32 raw bytes"),
             ]
         case .runRecord:
             return [
@@ -402,6 +408,21 @@ public enum JournalEventType: String, Sendable, CaseIterable, Hashable {
             ]
         case .recoverEnded:
             return [Field("failures", "number", "undos and rollback steps that failed")]
+        case .journalCheckpoint, .journalSealed:
+            var fields = [
+                Field("count", "number", "the events it covers: every event before it (its `seq` − 1)"),
+                Field("head", "string", "the hash of the event before it (equal to its `prev`)"),
+                Field("key", "string or null", "the signing key's fingerprint; null when unsigned"),
+                Field("public-key", "string, optional", "signed: the public key, base64 of its 32 raw bytes"),
+                Field("signature", "string or null", "signed: base64 ed25519 signature of `firedrill-journal-v1\\n` followed by this event's canonical line with `signature` set to `\"\"`; null when unsigned"),
+            ]
+            if self == .journalCheckpoint {
+                fields.append(Field("every-events", "number", "the checkpoint policy: events between checkpoints"))
+                fields.append(Field("every-seconds", "number", "the checkpoint policy: seconds after the first uncovered event"))
+            } else {
+                fields.append(Field("by", "string", "`run` or `recover`: who wrote the seal"))
+            }
+            return fields
         case .journalTornLineDiscarded:
             return [
                 Field("line", "number", "the line number the fragment occupied"), Field("bytes", "number", "its length"),

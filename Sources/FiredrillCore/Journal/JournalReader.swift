@@ -17,4 +17,11 @@ public enum JournalReader {
         let outcome = JournalScanner.scan(bytes, collectEvents: true)
         return JournalContents(events: outcome.events, verification: outcome.result)
     }
+
+    /// Reads `journal.jsonl` in the directory `location` (or the file `location`) without keeping its events:
+    /// `visit` sees each intact event in order. For checks over long journals (`verify`).
+    public static func forEachEvent(at location: URL, _ visit: (JournalEvent) -> Void) throws(JournalError) -> VerificationResult {
+        let file = JournalFileIO.journalFile(for: location)
+        return JournalScanner.scan(try JournalFileIO.readAll(path: file.path), visit: visit)
+    }
 }

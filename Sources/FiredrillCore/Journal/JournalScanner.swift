@@ -30,8 +30,24 @@ struct JournalScanner {
         bytes.withUnsafeBytes { scan($0, collectEvents: collectEvents, expectedHead: expectedHead) }
     }
 
+    /// Scans without keeping the events: `visit` is called with each intact event, in order.
+    static func scan(_ bytes: [UInt8], visit: (JournalEvent) -> Void) -> VerificationResult {
+        withoutActuallyEscaping(visit) { visit in
+            bytes.withUnsafeBytes { buffer in
+                var scanner = JournalScanner(bytes: buffer, collectEvents: false)
+                scanner.visit = visit
+                let problem = scanner.run(expectedHead: nil)
+                if let pending = scanner.pending { visit(pending) }
+                return VerificationResult(eventCount: scanner.count, head: scanner.head, problem: problem)
+            }
+        }
+    }
+
     private let bytes: UnsafeRawBufferPointer
     private let collectEvents: Bool
+    /// Called with each intact event one event late, so that look-ahead can still take the last one back.
+    private var visit: ((JournalEvent) -> Void)?
+    private var pending: JournalEvent?
     private var events: [JournalEvent] = []
     private var count = 0
     private var lastSeq = 0
@@ -97,12 +113,16 @@ struct JournalScanner {
         }
         let hash = JournalHex.sha256(line)
         guard event.prev == head else {
-            if lineNumber > 1, nextPrev(from: nextStart) == hash {
+            // The last line cannot be checked against a next one; a signed seal or checkpoint vouches for its own
+            // `prev`, so then the line before it is the one that changed.
+            let vouched = lineEnd(from: nextStart) == nil && Self.signatureHolds(event)
+            if lineNumber > 1, vouched || nextPrev(from: nextStart) == hash {
                 let blamed = JournalProblem(line: lineNumber - 1, seq: lastSeq, kind: .altered)
                 count -= 1
                 head = previousHead
                 intactLength = previousIntactLength
                 if collectEvents { events.removeLast() }
+                pending = nil
                 return blamed
             }
             return JournalProblem(line: lineNumber, seq: event.seq, kind: .chainBroken)
@@ -112,7 +132,19 @@ struct JournalScanner {
         lastSeq = event.seq
         count += 1
         if collectEvents { events.append(event) }
+        if let visit {
+            if let pending { visit(pending) }
+            pending = event
+        }
         return nil
+    }
+
+    /// Whether `event` is a checkpoint or seal whose signature holds over its own line (including its `prev`).
+    static func signatureHolds(_ event: JournalEvent) -> Bool {
+        guard event.is(.journalSealed) || event.is(.journalCheckpoint),
+              let signature = event.data["signature"]?.stringValue,
+              let key = event.data["public-key"]?.stringValue.flatMap(JournalPublicKey.init(base64:)) else { return false }
+        return key.verifies(signature, of: JournalSignature.message(for: event))
     }
 
     /// The `prev` of the complete line starting at `start`, if there is one and it has that member.

@@ -11,6 +11,8 @@ public struct RecoverSession: Sendable {
     public let runDirectory: String
     public let drivers: any DriverSet
     public let observer: (any RunObserver)?
+    /// Signs the checkpoints and seal `recover` appends; unsigned when nil (verify then says which events are not signed).
+    public var signing: JournalSigning = .unsigned
 
     /// The drivers the plan copy may name.
     public let catalog: DriverCatalog
@@ -36,8 +38,10 @@ public struct RecoverSession: Sendable {
         public var plan: Plan?
         /// Why the plan copy does not load, when it does not and rollbacks may be owed: they must be run by hand.
         public var rollbacksUnknown: String?
+        /// The journal does not end with a seal: `recover` seals it.
+        public var unsealed = false
 
-        public var isEmpty: Bool { undos.isEmpty && rollbacks.isEmpty && tornTailBytes == nil && rollbacksUnknown == nil }
+        public var isEmpty: Bool { undos.isEmpty && rollbacks.isEmpty && tornTailBytes == nil && rollbacksUnknown == nil && !unsealed }
 
         /// One line per action, in the order `recover` carries them out.
         public var lines: [String] {
@@ -46,6 +50,7 @@ public struct RecoverSession: Sendable {
             out += undos.reversed().map { "undo #\($0.token.id) from step \($0.step): \($0.action.description)" }
             out += rollbacks.map { "rollback step \($0.name) (\($0.kindName))" }
             if let why = rollbacksUnknown { out.append("NOT run: the rollback steps, because \(why); run them by hand") }
+            if unsealed { out.append("seal the journal (it does not end with a seal: the runner stopped before the end)") }
             return out
         }
     }
@@ -104,13 +109,15 @@ public struct RecoverSession: Sendable {
             // The undos are journaled as data and need no plan: a plan this release no longer accepts must not
             // stop them. Only the rollback steps cannot be known.
             let why = "the plan copy \(planPath) no longer loads (\(loaded.diagnostics.first?.headline ?? "invalid"))"
-            return Owed(undos: pending, rollbacks: [], tornTailBytes: torn, plan: nil, rollbacksUnknown: injected ? why : nil)
+            return Owed(undos: pending, rollbacks: [], tornTailBytes: torn, plan: nil, rollbacksUnknown: injected ? why : nil,
+                        unsealed: contents.events.last?.is(.journalSealed) != true)
         }
         let finishedRollbacks = Set(contents.events.filter {
             StepEndedRecord($0).map { $0.phase == "rollbacks" && $0.status == "ok" } ?? false
         }.compactMap(\.step))
         let rollbacksOwed = injected ? plan.rollbacks.filter { !finishedRollbacks.contains($0.name) } : []
-        return Owed(undos: pending, rollbacks: rollbacksOwed, tornTailBytes: torn, plan: plan, rollbacksUnknown: nil)
+        return Owed(undos: pending, rollbacks: rollbacksOwed, tornTailBytes: torn, plan: plan, rollbacksUnknown: nil,
+                    unsealed: contents.events.last?.is(.journalSealed) != true)
     }
 
     /// Takes the run's lock, then carries out what it owes once `confirm` (shown the list) agrees.
@@ -134,7 +141,7 @@ public struct RecoverSession: Sendable {
         let journal: Journal
         do {
             // Opening cuts a torn last line and journals `journal.torn-line-discarded`.
-            journal = try Journal.open(existing: journalURL)
+            journal = try Journal.open(existing: journalURL, signing: signing)
         } catch {
             throw RunError("cannot append to \(journalURL.path): \(error)")
         }
@@ -158,6 +165,7 @@ public struct RecoverSession: Sendable {
         runner.runDirectory = runDirectory
         failures += try await runner.run(owed.rollbacks, phase: "rollbacks", keepGoing: true).count
         await recorder.note(.recoverEnded, ["failures": .number(Double(failures))])
+        await RunSession.seal(recorder, by: "recover")
         return Outcome(undone: pending.count, rollbacksRun: owed.rollbacks.count, failures: failures, nothingToDo: false,
                        repairedTornTail: owed.tornTailBytes != nil, rollbacksUnknown: owed.rollbacksUnknown)
     }

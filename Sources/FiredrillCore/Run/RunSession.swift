@@ -13,6 +13,8 @@ public struct RunSession: Sendable {
     public var runOperator: RunOperator = .current(flag: nil)
     /// Where the record reads tool versions and the plan's git state (injected by the executable); nil: not checked.
     public var recordSources: (any RunRecordSources)?
+    /// Signs the journal's checkpoints and seal (`--signing-key`); nil: an unsigned journal, still sealed.
+    public var signing: JournalSigning = .unsigned
 
     public init(plan: Plan, overrides: [String: String], drivers: any DriverSet, observer: (any RunObserver)?, control: RunControl = RunControl()) {
         self.plan = plan
@@ -59,7 +61,7 @@ public struct RunSession: Sendable {
         try manifest.write(to: dir)
         let journal: Journal
         do {
-            journal = try Journal.create(at: URL(fileURLWithPath: dir))
+            journal = try Journal.create(at: URL(fileURLWithPath: dir), signing: signing)
         } catch {
             throw RunError("cannot create the journal in \(dir): \(error)")
         }
@@ -88,9 +90,21 @@ public struct RunSession: Sendable {
         }
         let runner = PlanRunner(plan: plan, drivers: drivers, resolver: resolver, options: options, recorder: recorder, control: control)
         var summary = try await runner.run()
+        await Self.seal(recorder, by: "run")
         // The reason is printed on the console: it gets the journal's masking.
         summary.reason = recorder.mask(summary.reason)
         return summary
+    }
+
+    /// Appends the seal after the last event; a failure is reported, and `verify` will call the journal unfinished.
+    /// The observer sees the seal like any journaled event (`--json` streams it).
+    static func seal(_ recorder: RunRecorder, by writer: String) async {
+        do {
+            let event = try await recorder.journal.seal(by: writer)
+            recorder.observer?.observe(.journaled(event))
+        } catch {
+            StandardStreams.err("firedrill: the journal could not be sealed (\(error)): verify will report it unfinished\n")
+        }
     }
 
     public static func sha256(_ text: String) -> String {

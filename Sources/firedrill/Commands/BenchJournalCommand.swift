@@ -12,8 +12,10 @@ struct BenchJournalCommand: AsyncParsableCommand {
     @Option(help: "Probe results to write.")
     var probeEvents: Int = 50_000
 
+    @OptionGroup var signing: SigningOptions
+
     func run() async throws {
-        let summary = try await SyntheticJournal.write(to: directory, probeEvents: probeEvents)
+        let summary = try await SyntheticJournal.write(to: directory, probeEvents: probeEvents, signing: try signing.signing())
         print("\(directory): \(summary.events) events, \(summary.probeEvents) probe results, head \(summary.head)")
     }
 }

@@ -28,6 +28,8 @@ struct RecoverCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var signing: SigningOptions
+
     @Flag(name: .customLong("dry-run"), help: "Print exactly what would be undone and run, and change nothing.")
     var dryRun = false
 
@@ -47,6 +49,7 @@ struct RecoverCommand: AsyncParsableCommand {
         let runDirectory = fromStore ? try await StoredRun.directory(of: self.runDirectory, options: storeOptions, reportsRoot: reportsRoot) : self.runDirectory
         var session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), catalog: BuiltinDrivers.catalog, observer: PlainConsole())
         session.runOperator = RunOperator.current(flag: operatorName)
+        session.signing = try signing.signing()
         if dryRun {
             let owed: RecoverSession.Owed
             do {

@@ -20,6 +20,7 @@ struct ReportCommand: ParsableCommand {
         do {
             let written = try ReportWriter.write(runDirectory: runDirectory, formats: formats.isEmpty ? ReportWriter.Format.allCases : formats)
             for path in written { print(path) }
+            StandardStreams.err(JournalSummaryLine.text(runDirectory: runDirectory) + "\n")
         } catch {
             Console.error("\(error)")
             throw ExitStatus.failed

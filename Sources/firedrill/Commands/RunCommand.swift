@@ -56,6 +56,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-store"), help: "Do not record the run in the history store (nor consult it).")
     var noStore = false
 
+    @OptionGroup var signing: SigningOptions
+
+    @Option(name: .customLong("anchor-file"), help: "Append the journal's head, event count and seal to this file (one JSON line per run), kept outside the run directory.")
+    var anchorFile: String?
+
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics of the plan's runs here (node_exporter textfile collector).")
     var metricsFile: String?
 
@@ -69,6 +74,7 @@ struct RunCommand: AsyncParsableCommand {
         // First of all: from here on no signal can kill the runner with its default action.
         let control = RunControl()
         SignalHandler(control: control).install()
+        let journalSigning = try signing.signing()
         let (loaded, overrides) = try planArguments.load()
         let plan = try await ProductionSafety.admit(loaded, allowProduction: allowProduction)
         var planLock: ProcessLock?
@@ -106,6 +112,7 @@ struct RunCommand: AsyncParsableCommand {
                                  observer: notify.map { $0.observer(wrapping: observer, control: control) } ?? observer, control: control)
         session.runOperator = RunOperator.current(flag: operatorName)
         session.recordSources = ToolProbe()
+        session.signing = journalSigning
         let prepared: (RunOptions, RunRecorder, Resolver)
         do {
             prepared = try session.prepare(reportsRoot: reportsRoot, runDirectory: reportDir, rollbacks: rollbacks, notes: notes)
@@ -124,6 +131,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let summary = try await session.run(options: options, recorder: prepared.1, resolver: prepared.2)
         live?.finish()
+        if let anchorFile { Self.anchor(summary.runDirectory, plan: plan.name, to: anchorFile) }
         var reportPaths: [String] = []
         do {
             reportPaths = try ReportWriter.write(runDirectory: summary.runDirectory)
@@ -144,6 +152,7 @@ struct RunCommand: AsyncParsableCommand {
             print(summary.rollback.rawValue + (summary.recoveredAfterRollback.map { $0 ? "; steady state holds again" : "; steady state NOT restored" } ?? ""))
             if !quiet {
                 for line in summary.events.first(where: { $0.is(.runRecord) }).map(EventLine.record) ?? [] { print(line) }
+                print(JournalSummaryLine.text(runDirectory: summary.runDirectory))
                 print("run directory: \(summary.runDirectory)")
                 for p in reportPaths { print("report: \(p)") }
             }
@@ -153,6 +162,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         withExtendedLifetime(planLock) {}
         throw ExitCode(summary.exitCode)
+    }
+
+    /// Appends the run's anchor line; a failure is reported, the run's outcome stands.
+    static func anchor(_ runDirectory: String, plan: String, to file: String) {
+        do {
+            let contents = try JournalReader.read(at: URL(fileURLWithPath: runDirectory + "/" + Journal.fileName))
+            try JournalAnchor(runDirectory: runDirectory, plan: plan, contents: contents).append(to: file)
+        } catch {
+            Console.error("could not anchor the journal in \(file): \(error)")
+        }
     }
 
     /// "run DIR of PLAN is in progress (pid N on HOST since T)".

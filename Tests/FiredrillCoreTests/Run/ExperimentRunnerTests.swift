@@ -266,7 +266,11 @@ import Testing
         let summary = try await PlanFixture.run(try PlanFixture.load(Self.plan(wait: "50ms")), drivers: rig.drivers)
         let result = try JournalVerifier.verify(at: URL(fileURLWithPath: summary.runDirectory + "/journal.jsonl"))
         #expect(result.isValid)
-        #expect(result.eventCount == summary.events.count)
+        // Every event the runner recorded, then the seal the journal writes after `run.ended`.
+        #expect(result.eventCount == summary.events.count + 1)
+        let journal = try JournalReader.read(at: URL(fileURLWithPath: summary.runDirectory + "/journal.jsonl"))
+        #expect(journal.events.last?.is(.journalSealed) == true)
+        #expect(Array(journal.events.dropLast()) == summary.events)
         let types = summary.events.map(\.type)
         #expect(types.first == "run.started")
         #expect(types.contains("phase.started"))
