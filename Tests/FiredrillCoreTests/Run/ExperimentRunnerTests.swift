@@ -88,7 +88,9 @@ import Testing
         #expect(summary.ending.exitCode == 2)
         let rollbackStart = try #require(rig.steps.calls.first { $0.step == "rollback-one" }?.at)
         let latency = rollbackStart - flippedAt
-        #expect(latency < .milliseconds(300), "breach to first rollback took \(latency)")
+        // Far below the 10 s wait it cuts short, so only a preempted wait passes; the latency itself is a figure for
+        // bench/abort-latency.sh, not a bound for a loaded machine.
+        #expect(latency < .seconds(5), "breach to first rollback took \(latency)")
         let breach = try #require(summary.events.first { $0.type == "guard.breached" })
         #expect(breach.step == "health")
         #expect(breach.data["observed"]?["status"] == .number(503))
