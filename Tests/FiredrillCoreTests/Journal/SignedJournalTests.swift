@@ -158,6 +158,23 @@ import Testing
         #expect(audit.signingText == "signed by an unknown key \(attacker.publicKey.fingerprint)")
     }
 
+    /// Something still running after the run ended (a proxy left up by `rollbacks: never`) cannot write past the
+    /// seal and make a finished journal read as truncated.
+    @Test func nothingIsWrittenAfterTheSeal() async throws {
+        let dir = try JournalTestDirectory()
+        defer { dir.remove() }
+        let journal = try Journal.create(at: dir.url)
+        try await journal.append(type: "run.started", data: ["plan": "trial"])
+        try await journal.append(type: "run.ended", data: ["ending": "passed"])
+        try await journal.seal(by: "run")
+        await #expect(throws: JournalError.self) { try await journal.append(type: "probe.result", step: "late", data: [:]) }
+        await #expect(throws: JournalError.self) { try await journal.seal(by: "run") }
+        try await journal.close()
+        let lines = try String(contentsOf: dir.journalFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(Self.audit(lines).integrity == .sealed)
+    }
+
     @Test func anUnsignedJournalIsSealedAndSaysUnsigned() async throws {
         let dir = try JournalTestDirectory()
         defer { dir.remove() }
