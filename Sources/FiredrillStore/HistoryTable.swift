@@ -19,7 +19,7 @@ public enum HistoryTable {
 
     /// `2026-11-22 03:15`.
     static func started(_ text: String) -> String {
-        String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+        String(text.prefix(16).map { $0 == "T" ? " " : $0 })
     }
 
     /// `42.000s/1m 00.0s MET`, `-/60s NOT MEASURED`, `-`.

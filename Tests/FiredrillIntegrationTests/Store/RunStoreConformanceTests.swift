@@ -177,4 +177,34 @@ import Testing
         await first.close()
         await second.close()
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func targetLocksAreAllOrNothingAndNameTheHolderAndItsPlan(_ backend: StoreBackend) async throws {
+        let factory = try await StoreFactory.start(backend)
+        defer { factory.stop() }
+        let location = try await factory.freshLocation("targets")
+        let first = try await factory.open(location)
+        let second = try await factory.open(location)
+        let pods = PlanTarget(text: "kubernetes namespace=shop selector=app=api", identity: "kubernetes namespace=shop selector=app=api")
+        let db = PlanTarget(text: "postgres dsn=db:5432/orders", identity: "postgres dsn=db:5432/orders")
+        let cache = PlanTarget(text: "aws.elasticache replication-group=sessions", identity: "aws.elasticache replication-group=sessions")
+        let holder = LockHolder(runBy: "sre@pod-a", pid: 4242, since: "2026-11-01T03:00:00.000000Z", runDirectory: "/reports/x")
+        switch backend {
+        case .sqlite:
+            #expect(try await first.lockTargets([pods], plan: "pod-kill", holder: holder) == .unsupported)
+        case .postgresql:
+            #expect(try await first.lockTargets([pods, db], plan: "pod-kill", holder: holder) == .acquired)
+            var expected = holder
+            expected.plan = "pod-kill"
+            // One target in common: refused, naming that target, the holder and its plan; and it holds nothing.
+            #expect(try await second.lockTargets([cache, db], plan: "db-failover", holder: LockHolder(runBy: "sre@pod-b"))
+                    == .held(target: db, by: expected))
+            let third = try await factory.open(location)
+            #expect(try await third.lockTargets([cache], plan: "cache-failover", holder: LockHolder(runBy: "sre@pod-c")) == .acquired)
+            await third.close()
+            #expect(try await second.lockTargets([], plan: "no-targets", holder: LockHolder(runBy: "sre@pod-b")) == .acquired)
+        }
+        await first.close()
+        await second.close()
+    }
 }
