@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Start even though an earlier run of this plan still owes undos or rollbacks.")
     var force = false
 
-    @Flag(help: "Start even though another run of this plan is in progress.")
+    @Flag(help: "Start even though another run of this plan (or a run acting on the same targets, in a shared store) is in progress.")
     var concurrent = false
 
     @Flag(name: .customLong("allow-production"), help: "Allow a plan whose environment is production.")
@@ -52,6 +52,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-store"), help: "Do not record the run in the history store (nor consult it).")
     var noStore = false
 
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "The configuration file: protected-environments, and a notify: list told about every run with the plan's.",
+        discussion: "Default: $FIREDRILL_CONFIG, else firedrill.yaml beside the plan when there is one."))
+    var configFile: String?
+
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics of the plan's runs here (node_exporter textfile collector).")
     var metricsFile: String?
 
@@ -60,7 +65,8 @@ struct RunCommand: AsyncParsableCommand {
         let control = RunControl()
         SignalHandler(control: control).install()
         let (loaded, overrides) = try planArguments.load()
-        let plan = try await ProductionSafety.admit(loaded, allowProduction: allowProduction)
+        let plan = try await ProductionSafety.admit(loaded, allowProduction: allowProduction, configFile: configFile)
+        let config = try RunConfigFile.load(configFile, planPath: loaded.path)
         var planLock: ProcessLock?
         if !concurrent {
             do {
@@ -72,10 +78,13 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let store = noStore ? nil : try await RunStoreHook.open(storeOptions, reportsRoot: reportsRoot)
-        if let store, !concurrent { try await store.lockPlan(plan.name) }
+        if let store, !concurrent {
+            try await store.lockPlan(plan.name)
+            try await store.lockTargets(plan)
+        }
         try refuseIfEarlierRunsOwe(plan.name)
         if let store { try await refuseIfStoreRunsOwe(plan.name, store: store) }
-        let notify = try await RunNotifyHook.announce(plan)
+        let notify = try await RunNotifyHook.announce(plan, config: config)
         if let signal = await control.interruptedBy {
             Console.error("\(signal) before the run started: nothing was injected")
             throw ExitStatus.interrupted
