@@ -56,7 +56,7 @@ public final class SQLiteRunStore: RunStore, SQLDatabase {
             while let row = try cursor.next() {
                 var values: [String?] = []
                 values.reserveCapacity(row.count)
-                for i in 0..<row.count { values.append(Self.text(row[i] as DatabaseValue)) }
+                for value in row.databaseValues { values.append(Self.text(value)) }
                 rows.append(values)
             }
             return rows

@@ -20,11 +20,10 @@ enum StoreQueries {
         "SELECT \(runColumns) FROM firedrill_runs r" + (condition.isEmpty ? "" : " WHERE " + condition) + " ORDER BY r.started_epoch, r.id"
     }
 
-    /// The objectives of the runs `condition` selects (on `r`), by run.
+    /// The objectives of the runs `condition` selects (on `r`), in no particular order.
     static func objectives(where condition: String) -> String {
         "SELECT o.run_id, o.name, o.target_seconds, o.achieved_seconds, o.verdict FROM firedrill_objectives o"
             + (condition.isEmpty ? "" : " WHERE o.run_id IN (SELECT r.id FROM firedrill_runs r WHERE \(condition))")
-            + " ORDER BY o.run_id, o.name"
     }
 
     /// The runs `condition` selects, oldest first, with their objectives: two queries, joined here.
@@ -39,6 +38,8 @@ enum StoreQueries {
             runs[i].objectives.append(ObjectiveRecord(name: name, targetSeconds: row[2].flatMap { Double($0) },
                                                       achievedSeconds: row[3].flatMap { Double($0) }, verdict: row[4] ?? ""))
         }
+        // Read in table order (no index walk); each run's objectives by name.
+        for i in runs.indices where runs[i].objectives.count > 1 { runs[i].objectives.sort { $0.name < $1.name } }
         return runs
     }
 
