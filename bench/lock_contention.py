@@ -58,7 +58,8 @@ def main():
         dsn = f"postgresql://bench@127.0.0.1:{server.port}/history"
         # The store's schema first, so the runners do not all migrate at once (they may: it is serialised).
         subprocess.run([binary, "history", "--store", dsn], check=True, capture_output=True, timeout=60)
-        offsets = sorted((random.Random(13).uniform(0, spread) for _ in range(runners)))
+        rng = random.Random(13)
+        offsets = sorted(rng.uniform(0, spread) for _ in range(runners))
         jobs = []
         started = time.monotonic()
         for i in range(runners):
@@ -89,8 +90,9 @@ def main():
         server.stop()
 
     problems = []
+    load = os.getloadavg()
     print(f"lock contention: {runners} runners, {plans} plans, each runner its own reports root, started over {spread:g} s, "
-          f"one shared PostgreSQL store on 127.0.0.1; {wall:.1f} s wall")
+          f"one shared PostgreSQL store on 127.0.0.1; {wall:.1f} s wall; load average {load[0]:.1f} on {os.cpu_count()} cores")
     for p in range(plans):
         name = f"contended-{p}"
         mine = [r for r in results if r[1] == name]
