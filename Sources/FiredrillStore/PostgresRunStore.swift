@@ -135,6 +135,9 @@ public final class PostgresRunStore: RunStore, SQLDatabase {
     public func save(_ record: RunRecord) async throws { try await StoreQueries.save(record, self) }
     public func run(id: String) async throws -> RunRecord? { try await StoreQueries.run(id: id, self) }
     public func runs(plan: String?, since: Date?) async throws -> [RunRecord] { try await StoreQueries.runs(plan: plan, since: since, self) }
+    public func runSummaries(plan: String?, since: Date?) async throws -> [RunRecord] {
+        try await StoreQueries.runs(plan: plan, since: since, self, columns: StoreQueries.summaryColumns)
+    }
     public func starts(plan: String?) async throws -> [RunStart] { try await StoreQueries.starts(plan: plan, self) }
     public func latestRuns() async throws -> [String: RunRecord] { try await StoreQueries.latestRuns(self) }
     public func unfinishedRuns(plan: String) async throws -> [RunRecord] { try await StoreQueries.unfinishedRuns(plan: plan, self) }

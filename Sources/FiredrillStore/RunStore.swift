@@ -19,6 +19,10 @@ public protocol RunStore: Sendable {
     /// Runs, oldest first: of `plan` only when given, and started at or after `since` when given.
     func runs(plan: String?, since: Date?) async throws -> [RunRecord]
 
+    /// Runs as `runs(plan:since:)`, with only what the `history` table shows: plan, environment, who ran it, start,
+    /// end, ending and objectives (the SHA-256, kind, reason, journal head and run directory are left empty).
+    func runSummaries(plan: String?, since: Date?) async throws -> [RunRecord]
+
     /// The start and ending of every run (of `plan` only when given), oldest first: what `due` reads.
     func starts(plan: String?) async throws -> [RunStart]
 

@@ -16,8 +16,13 @@ enum StoreQueries {
         r.journal_head, r.journal_events, r.owed_undos, r.run_directory
         """
 
-    static func select(where condition: String) -> String {
-        "SELECT \(runColumns) FROM firedrill_runs r" + (condition.isEmpty ? "" : " WHERE " + condition) + " ORDER BY r.started_epoch, r.id"
+    /// What the `history` table shows of a run; the other `runColumns` read as empty.
+    static let summaryColumns = """
+        r.id, r.plan, '', '', r.environment, r.run_by, r.started_at, r.ended_at, r.ending, NULL, NULL, NULL, 0, ''
+        """
+
+    static func select(where condition: String, columns: String = runColumns) -> String {
+        "SELECT \(columns) FROM firedrill_runs r" + (condition.isEmpty ? "" : " WHERE " + condition) + " ORDER BY r.started_epoch, r.id"
     }
 
     /// The objectives of the runs `condition` selects (on `r`), in no particular order.
@@ -27,8 +32,9 @@ enum StoreQueries {
     }
 
     /// The runs `condition` selects, oldest first, with their objectives: two queries, joined here.
-    static func records(where condition: String, _ parameters: [String?], _ db: some SQLDatabase) async throws -> [RunRecord] {
-        var runs = records(try await db.rows(select(where: condition), parameters))
+    static func records(where condition: String, _ parameters: [String?], _ db: some SQLDatabase,
+                        columns: String = runColumns) async throws -> [RunRecord] {
+        var runs = records(try await db.rows(select(where: condition, columns: columns), parameters))
         guard !runs.isEmpty else { return runs }
         var index: [String: Int] = [:]
         index.reserveCapacity(runs.count)
@@ -100,7 +106,7 @@ enum StoreQueries {
         try await records(where: "r.id = ?", [id], db).first
     }
 
-    static func runs(plan: String?, since: Date?, _ db: some SQLDatabase) async throws -> [RunRecord] {
+    static func runs(plan: String?, since: Date?, _ db: some SQLDatabase, columns: String = runColumns) async throws -> [RunRecord] {
         var conditions: [String] = []
         var parameters: [String?] = []
         if let plan {
@@ -111,7 +117,7 @@ enum StoreQueries {
             conditions.append("r.started_epoch >= ?")
             parameters.append(number(since.timeIntervalSince1970))
         }
-        return try await records(where: conditions.joined(separator: " AND "), parameters, db)
+        return try await records(where: conditions.joined(separator: " AND "), parameters, db, columns: columns)
     }
 
     /// The start and ending of every run (of `plan` only when given), oldest first: no objectives, no other column.

@@ -121,6 +121,12 @@ import Testing
         let recent = try await store.runs(plan: nil, since: since)
         #expect(recent.map(\.objectives.first?.achievedSeconds) == [9, 11, 14, 20])
         #expect(try await store.runs(plan: "backup-restore", since: since).count == 3)
+        // What the table shows is the same through the lighter read; `due` reads starts and endings only.
+        let shown = { (r: RunRecord) in [r.id, r.plan, r.environment, r.runBy, r.startedAt, r.endedAt ?? "", r.ending ?? ""] }
+        let summaries = try await store.runSummaries(plan: nil, since: since)
+        #expect(summaries.map(shown) == recent.map(shown) && summaries.map(\.objectives) == recent.map(\.objectives))
+        #expect(try await store.starts(plan: nil).map(\.startedAt) == all.map(\.startedAt))
+        #expect(try await store.starts(plan: "backup-restore").map(\.ending) == backup.map(\.ending))
         let latest = try await store.latestRuns()
         #expect(latest.mapValues { String($0.startedAt.prefix(10)) } == [
             "db-failover": "2026-11-10", "pod-kill": "2026-11-02", "backup-restore": "2026-11-21",
