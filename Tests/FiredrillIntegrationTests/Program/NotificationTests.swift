@@ -192,6 +192,42 @@ import Testing
         #expect(try JSONValue.parse(aborted.body)["reason"]?.stringValue == "guard flag-absent breached")
     }
 
+    @Test func anAbortAtTheDurationLimitIsToldWhileTheRollbacksRun() async throws {
+        let dir = try TempDirectory.make(prefix: "notify-limit")
+        let receiver = try await NotificationReceiver(mode: "ok", in: dir)
+        defer { receiver.stop() }
+        try """
+        apiVersion: firedrill/v1
+        kind: Experiment
+        name: limit-told
+        title: the duration limit aborts the run
+        environment: test
+        limits: { duration: 2s }
+        steady-state:
+          - name: alive
+            command: [true]
+        method:
+          - name: linger
+            command: [sleep, "30"]
+        rollbacks:
+          - name: wait-for-the-abort-notice
+            command:
+              - sh
+              - -c
+              - 'for i in $(seq 200); do grep -qF ''event\\":\\"aborted'' "$0" 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
+              - "\(receiver.log)"
+        notify:
+          - webhook: \(receiver.url("/hook"))
+
+        """.write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
+        let run = try await ProgramCLI.run(["run", "plan.yaml", "--quiet"], in: dir)
+        #expect(run.status == 2, "\(run.output)")
+        let events = try Self.journal(dir)
+        #expect(events.contains { $0.type == "step.ended" && $0.step == "wait-for-the-abort-notice" && $0.data["status"]?.stringValue == "ok" },
+                "\(events.filter { $0.type == "step.ended" }.map(\.data))")
+        #expect(try receiver.events(on: "/hook").filter { $0 == "aborted" }.count == 1)
+    }
+
     @Test func theConfigFileNotifiesEveryRunWithItsOwnSecretsAndABadOneStopsTheRunAtItsLine() async throws {
         let dir = try TempDirectory.make(prefix: "notify-config")
         let receiver = try await NotificationReceiver(mode: "ok", in: dir)
