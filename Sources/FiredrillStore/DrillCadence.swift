@@ -23,7 +23,7 @@ public struct DrillCadence: Sendable {
 
     public var slots: [Slot]
     public var next: Date?
-    public var lastRun: RunRecord?
+    public var lastRun: RunStart?
 
     /// The most recent slot whose grace period is over was missed or failed: the drill is overdue.
     public var overdue: Bool {
@@ -43,7 +43,13 @@ public struct DrillCadence: Sendable {
     /// week before `now`) to `now`.
     public static func compute(cron: CronExpression, timeZone: TimeZone, runs: [RunRecord], now: Date,
                                from: Date? = nil, grace: TimeInterval = 3600) -> DrillCadence {
-        // Each start parsed once; only what the slots need is sorted.
+        compute(cron: cron, timeZone: timeZone, starts: runs.map(\.start), now: now, from: from, grace: grace)
+    }
+
+    /// The cadence over the starts of one plan's runs (what `due` reads from the store: no objectives needed).
+    public static func compute(cron: CronExpression, timeZone: TimeZone, starts runs: [RunStart], now: Date,
+                               from: Date? = nil, grace: TimeInterval = 3600) -> DrillCadence {
+        // Only what the slots need is sorted.
         let sorted = runs.map { (epoch: $0.startedEpoch, done: $0.ending.map(doneEndings.contains) ?? false) }.sorted { $0.epoch < $1.epoch }
         // A never-run plan is judged from a week back: its most recent due date in that week counts as missed.
         let start = from ?? sorted.first.map { Date(timeIntervalSince1970: $0.epoch - grace) } ?? now.addingTimeInterval(-7 * 86_400)

@@ -19,7 +19,9 @@ public enum HistoryTable {
 
     /// `2026-11-22 03:15`.
     static func started(_ text: String) -> String {
-        String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+        var bytes = Array(text.utf8.prefix(16))
+        if bytes.count > 10, bytes[10] == UInt8(ascii: "T") { bytes[10] = UInt8(ascii: " ") }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `42.000s/1m 00.0s MET`, `-/60s NOT MEASURED`, `-`.

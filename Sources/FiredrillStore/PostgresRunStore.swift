@@ -101,10 +101,44 @@ public final class PostgresRunStore: RunStore, SQLDatabase {
         return .held(by: recorded.flatMap { try? JSONDecoder().decode(LockHolder.self, from: Data($0.utf8)) })
     }
 
+    public func lockTargets(_ targets: [PlanTarget], plan: String, holder: LockHolder) async throws -> TargetLockResult {
+        var holder = holder
+        holder.plan = plan
+        var taken: [Int64] = []
+        // One order for every runner; each lock is tried, never waited for, so two runners cannot deadlock.
+        for target in Set(targets).sorted(by: { $0.lockName < $1.lockName }) {
+            let key = Self.lockKey(target.lockName)
+            if try await connection.scalar("SELECT pg_try_advisory_lock($1::bigint)", [String(key)]) == "t" {
+                taken.append(key)
+                continue
+            }
+            for key in taken { _ = try? await connection.scalar("SELECT pg_advisory_unlock($1::bigint)", [String(key)]) }
+            let recorded = try await rows("SELECT holder FROM firedrill_target_locks WHERE target = ?", [target.lockName]).first?.first ?? nil
+            return .held(target: target, by: recorded.flatMap { try? JSONDecoder().decode(LockHolder.self, from: Data($0.utf8)) })
+        }
+        guard !targets.isEmpty else { return .acquired }
+        let text = String(decoding: try Self.encoder.encode(holder), as: UTF8.self)
+        try await transaction(Set(targets).sorted { $0.lockName < $1.lockName }.map { target in
+            ("INSERT INTO firedrill_target_locks (target, description, holder) VALUES (?, ?, ?) ON CONFLICT (target) DO UPDATE SET description = excluded.description, holder = excluded.holder",
+             [target.lockName, target.text, text])
+        })
+        return .acquired
+    }
+
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
     public func schemaVersion() async throws -> Int { try await StoreQueries.currentVersion(self) }
     public func save(_ record: RunRecord) async throws { try await StoreQueries.save(record, self) }
     public func run(id: String) async throws -> RunRecord? { try await StoreQueries.run(id: id, self) }
     public func runs(plan: String?, since: Date?) async throws -> [RunRecord] { try await StoreQueries.runs(plan: plan, since: since, self) }
+    public func runSummaries(plan: String?, since: Date?) async throws -> [RunRecord] {
+        try await StoreQueries.runs(plan: plan, since: since, self, columns: StoreQueries.summaryColumns)
+    }
+    public func starts(plan: String?) async throws -> [RunStart] { try await StoreQueries.starts(plan: plan, self) }
     public func latestRuns() async throws -> [String: RunRecord] { try await StoreQueries.latestRuns(self) }
     public func unfinishedRuns(plan: String) async throws -> [RunRecord] { try await StoreQueries.unfinishedRuns(plan: plan, self) }
     public func close() async { await connection.close() }

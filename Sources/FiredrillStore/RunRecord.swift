@@ -61,22 +61,44 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public func objective(_ name: String) -> ObjectiveRecord? { objectives.first { $0.name == name } }
 
     /// Parses an RFC 3339 UTC time (`2026-11-22T03:15:00.123456Z` or without fraction) to seconds since 1970.
-    /// Plain arithmetic (no Calendar): `due` and `history` parse every run's times.
+    /// Plain arithmetic over the UTF-8 bytes (no Calendar, no splitting): `due` and `history` parse every run's times.
     public static func epoch(_ text: String) -> Double? {
-        let parts = text.split(separator: "T")
-        guard parts.count == 2, text.hasSuffix("Z") else { return nil }
-        let date = parts[0].split(separator: "-").compactMap { Int($0) }
-        let clock = parts[1].dropLast().split(separator: ":")
-        guard date.count == 3, clock.count == 3, let h = Int(clock[0]), let m = Int(clock[1]), let s = Double(clock[2]),
-              (1...12).contains(date[1]), (1...31).contains(date[2]), (0...23).contains(h), (0...59).contains(m), s >= 0, s < 61 else { return nil }
-        // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-        let y = date[1] <= 2 ? date[0] - 1 : date[0]
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (date[1] + (date[1] > 2 ? -3 : 9)) + 2) / 5 + date[2] - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        return Double(days * 86_400 + h * 3600 + m * 60) + s
+        var text = text
+        return text.withUTF8 { bytes -> Double? in
+            // YYYY-MM-DDTHH:MM:SS[.fraction]Z
+            guard bytes.count >= 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A,
+                  bytes[bytes.count - 1] == 0x5A else { return nil }
+            func number(_ from: Int, _ to: Int) -> Int? {
+                var n = 0
+                for i in from..<to {
+                    let d = Int(bytes[i]) - 0x30
+                    guard (0...9).contains(d) else { return nil }
+                    n = n * 10 + d
+                }
+                return n
+            }
+            guard let year = number(0, 4), let month = number(5, 7), let day = number(8, 10), let h = number(11, 13),
+                  let m = number(14, 16), let whole = number(17, 19) else { return nil }
+            var fraction = 0.0
+            let end = bytes.count - 1
+            if end > 19 {
+                guard bytes[19] == 0x2E, end > 20, end - 20 <= 9, let digits = number(20, end) else { return nil }
+                var scale = 1.0
+                for _ in 20..<end { scale *= 10 }
+                fraction = Double(digits) / scale
+            } else if end != 19 {
+                return nil
+            }
+            guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(h), (0...59).contains(m), whole < 61 else { return nil }
+            // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+            let y = month <= 2 ? year - 1 : year
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yearOfEra = y - era * 400
+            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+            let days = era * 146_097 + dayOfEra - 719_468
+            return Double(days * 86_400 + h * 3600 + m * 60 + whole) + fraction
+        }
     }
 
     /// An RFC 3339 UTC time with microseconds.

@@ -50,9 +50,16 @@ public final class SQLiteRunStore: RunStore, SQLDatabase {
 
     func rows(_ sql: String, _ parameters: [String?]) async throws -> [[String?]] {
         try await queue.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(parameters)).map { row in
-                row.databaseValues.map(Self.text)
+            // A cursor, each value read in place: no intermediate row objects for ten thousand runs.
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(parameters))
+            var rows: [[String?]] = []
+            while let row = try cursor.next() {
+                var values: [String?] = []
+                values.reserveCapacity(row.count)
+                for value in row.databaseValues { values.append(Self.text(value)) }
+                rows.append(values)
             }
+            return rows
         }
     }
 
@@ -83,8 +90,13 @@ public final class SQLiteRunStore: RunStore, SQLDatabase {
     public func save(_ record: RunRecord) async throws { try await StoreQueries.save(record, self) }
     public func run(id: String) async throws -> RunRecord? { try await StoreQueries.run(id: id, self) }
     public func runs(plan: String?, since: Date?) async throws -> [RunRecord] { try await StoreQueries.runs(plan: plan, since: since, self) }
+    public func runSummaries(plan: String?, since: Date?) async throws -> [RunRecord] {
+        try await StoreQueries.runs(plan: plan, since: since, self, columns: StoreQueries.summaryColumns)
+    }
+    public func starts(plan: String?) async throws -> [RunStart] { try await StoreQueries.starts(plan: plan, self) }
     public func latestRuns() async throws -> [String: RunRecord] { try await StoreQueries.latestRuns(self) }
     public func unfinishedRuns(plan: String) async throws -> [RunRecord] { try await StoreQueries.unfinishedRuns(plan: plan, self) }
     public func lockPlan(_ plan: String, holder: LockHolder) async throws -> PlanLockResult { .unsupported }
+    public func lockTargets(_ targets: [PlanTarget], plan: String, holder: LockHolder) async throws -> TargetLockResult { .unsupported }
     public func close() async { try? queue.close() }
 }

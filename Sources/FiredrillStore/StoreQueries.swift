@@ -9,19 +9,54 @@ protocol SQLDatabase: Sendable {
 
 /// The store logic both back ends share, in SQL both accept: the records, the queries, the migrations.
 enum StoreQueries {
+    /// A run's own columns, in `RunRecord` order; its objectives are read apart (one row each), so a run's columns
+    /// are read once rather than once per objective.
     static let runColumns = """
         r.id, r.plan, r.plan_sha256, r.kind, r.environment, r.run_by, r.started_at, r.ended_at, r.ending, r.reason,
-        r.journal_head, r.journal_events, r.owed_undos, r.run_directory, o.name, o.target_seconds, o.achieved_seconds, o.verdict
+        r.journal_head, r.journal_events, r.owed_undos, r.run_directory
         """
 
-    static func select(where condition: String) -> String {
-        "SELECT \(runColumns) FROM firedrill_runs r LEFT JOIN firedrill_objectives o ON o.run_id = r.id"
-            + (condition.isEmpty ? "" : " WHERE " + condition) + " ORDER BY r.started_epoch, r.id, o.name"
+    /// What the `history` table shows of a run; the other `runColumns` read as empty.
+    static let summaryColumns = """
+        r.id, r.plan, '', '', r.environment, r.run_by, r.started_at, r.ended_at, r.ending, NULL, NULL, NULL, 0, ''
+        """
+
+    static func select(where condition: String, columns: String = runColumns) -> String {
+        "SELECT \(columns) FROM firedrill_runs r" + (condition.isEmpty ? "" : " WHERE " + condition) + " ORDER BY r.started_epoch, r.id"
+    }
+
+    /// The objectives of the runs `condition` selects (on `r`), in no particular order.
+    static func objectives(where condition: String) -> String {
+        "SELECT o.run_id, o.name, o.target_seconds, o.achieved_seconds, o.verdict FROM firedrill_objectives o"
+            + (condition.isEmpty ? "" : " WHERE o.run_id IN (SELECT r.id FROM firedrill_runs r WHERE \(condition))")
+    }
+
+    /// The runs `condition` selects, oldest first, with their objectives: two queries, joined here.
+    static func records(where condition: String, _ parameters: [String?], _ db: some SQLDatabase,
+                        columns: String = runColumns) async throws -> [RunRecord] {
+        var runs = records(try await db.rows(select(where: condition, columns: columns), parameters))
+        guard !runs.isEmpty else { return runs }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(runs.count)
+        for (i, run) in runs.enumerated() { index[run.id] = i }
+        for row in try await db.rows(objectives(where: condition), parameters) where row.count == 5 {
+            guard let id = row[0], let i = index[id], let name = row[1] else { continue }
+            runs[i].objectives.append(ObjectiveRecord(name: name, targetSeconds: row[2].flatMap { Double($0) },
+                                                      achievedSeconds: row[3].flatMap { Double($0) }, verdict: row[4] ?? ""))
+        }
+        // Read in table order (no index walk); each run's objectives by name.
+        for i in runs.indices where runs[i].objectives.count > 1 { runs[i].objectives.sort { $0.name < $1.name } }
+        return runs
     }
 
     /// Applies the migrations the store does not have yet; `lock` is a statement that serialises concurrent
     /// migrators inside the transaction (PostgreSQL), or nil.
     static func migrate(_ db: some SQLDatabase, store: String, lock: String?, to target: Int = StoreSchema.currentVersion) async throws -> Int {
+        // The common case, a store already at this version, costs one read and no write transaction.
+        if let version = try? await currentVersion(db), version >= min(target, StoreSchema.currentVersion) {
+            if version > StoreSchema.currentVersion { throw StoreSchema.tooNew(store, version: version) }
+            return version
+        }
         try await db.transaction([(StoreSchema.versionTable, [])])
         let version = try await currentVersion(db)
         if version > StoreSchema.currentVersion { throw StoreSchema.tooNew(store, version: version) }
@@ -68,10 +103,10 @@ enum StoreQueries {
     }
 
     static func run(id: String, _ db: some SQLDatabase) async throws -> RunRecord? {
-        try await records(db.rows(select(where: "r.id = ?"), [id])).first
+        try await records(where: "r.id = ?", [id], db).first
     }
 
-    static func runs(plan: String?, since: Date?, _ db: some SQLDatabase) async throws -> [RunRecord] {
+    static func runs(plan: String?, since: Date?, _ db: some SQLDatabase, columns: String = runColumns) async throws -> [RunRecord] {
         var conditions: [String] = []
         var parameters: [String?] = []
         if let plan {
@@ -82,40 +117,42 @@ enum StoreQueries {
             conditions.append("r.started_epoch >= ?")
             parameters.append(number(since.timeIntervalSince1970))
         }
-        return try await records(db.rows(select(where: conditions.joined(separator: " AND ")), parameters))
+        return try await records(where: conditions.joined(separator: " AND "), parameters, db, columns: columns)
+    }
+
+    /// The start and ending of every run (of `plan` only when given), oldest first: no objectives, no other column.
+    static func starts(plan: String?, _ db: some SQLDatabase) async throws -> [RunStart] {
+        let sql = "SELECT r.plan, r.started_at, r.started_epoch, r.ending FROM firedrill_runs r"
+            + (plan == nil ? "" : " WHERE r.plan = ?") + " ORDER BY r.started_epoch, r.id"
+        return try await db.rows(sql, plan.map { [$0] } ?? []).compactMap { row in
+            guard row.count == 4, let plan = row[0], let startedAt = row[1] else { return nil }
+            return RunStart(plan: plan, startedAt: startedAt, startedEpoch: row[2].flatMap { Double($0) } ?? RunRecord.epoch(startedAt) ?? 0,
+                            ending: row[3])
+        }
     }
 
     static func latestRuns(_ db: some SQLDatabase) async throws -> [String: RunRecord] {
         let latest = "r.id IN (SELECT (SELECT l.id FROM firedrill_runs l WHERE l.plan = p.plan ORDER BY l.started_epoch DESC, l.id DESC LIMIT 1)"
             + " FROM (SELECT DISTINCT plan FROM firedrill_runs) p)"
         var byPlan: [String: RunRecord] = [:]
-        for record in try await records(db.rows(select(where: latest), [])) { byPlan[record.plan] = record }
+        for record in try await records(where: latest, [], db) { byPlan[record.plan] = record }
         return byPlan
     }
 
     static func unfinishedRuns(plan: String, _ db: some SQLDatabase) async throws -> [RunRecord] {
-        try await records(db.rows(select(where: "r.plan = ? AND (r.ending IS NULL OR r.owed_undos > 0)"), [plan]))
+        try await records(where: "r.plan = ? AND (r.ending IS NULL OR r.owed_undos > 0)", [plan], db)
     }
 
-    /// Folds joined rows (one per objective, or one with NULL objective columns) into records, in row order.
+    /// Rows of `runColumns` as records (without their objectives), in row order.
     static func records(_ rows: [[String?]]) -> [RunRecord] {
-        var result: [RunRecord] = []
-        for row in rows where row.count == 18 {
-            let id = row[0] ?? ""
-            if result.last?.id != id {
-                result.append(RunRecord(
-                    id: id, plan: row[1] ?? "", planSHA256: row[2] ?? "", kind: row[3] ?? "", environment: row[4] ?? "",
-                    runBy: row[5] ?? "", startedAt: row[6] ?? "", endedAt: row[7], ending: row[8], reason: row[9],
-                    journalHead: row[10], journalEvents: row[11].flatMap { Int($0) }, owedUndos: row[12].flatMap { Int($0) } ?? 0,
-                    runDirectory: row[13] ?? ""))
-            }
-            if let name = row[14] {
-                result[result.count - 1].objectives.append(ObjectiveRecord(
-                    name: name, targetSeconds: row[15].flatMap { Double($0) }, achievedSeconds: row[16].flatMap { Double($0) },
-                    verdict: row[17] ?? ""))
-            }
+        rows.compactMap { row in
+            guard row.count == 14 else { return nil }
+            return RunRecord(
+                id: row[0] ?? "", plan: row[1] ?? "", planSHA256: row[2] ?? "", kind: row[3] ?? "", environment: row[4] ?? "",
+                runBy: row[5] ?? "", startedAt: row[6] ?? "", endedAt: row[7], ending: row[8], reason: row[9],
+                journalHead: row[10], journalEvents: row[11].flatMap { Int($0) }, owedUndos: row[12].flatMap { Int($0) } ?? 0,
+                runDirectory: row[13] ?? "")
         }
-        return result
     }
 
     /// A number as text that both databases read back exactly.

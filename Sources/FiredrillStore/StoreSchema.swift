@@ -27,6 +27,10 @@ public enum StoreSchema {
             // Who holds a plan's cross-runner lock (PostgreSQL), written by the holder once it has the lock.
             "CREATE TABLE firedrill_plan_locks (plan TEXT PRIMARY KEY, holder TEXT NOT NULL)",
         ],
+        [
+            // Who holds a target's cross-runner lock (PostgreSQL): the target's lock name, what it is, and the holder.
+            "CREATE TABLE firedrill_target_locks (target TEXT PRIMARY KEY, description TEXT NOT NULL, holder TEXT NOT NULL)",
+        ],
     ]
 
     /// The version this firedrill writes.

@@ -7,12 +7,14 @@ import FiredrillDrivers
 enum ProductionSafety {
     /// The plan with its environment resolved and the gate's decision attached, or a refusal (exit 4 for a
     /// protected environment or a bad config, 1 for a live context that does not match the binding).
-    static func admit(_ plan: Plan, allowProduction: Bool) async throws -> Plan {
+    static func admit(_ plan: Plan, allowProduction: Bool, configFile: String? = nil) async throws -> Plan {
         let resolver: Resolver
         let gate: ProductionGate
         do {
             resolver = try Resolver.forPlan(plan, readSecrets: false)
-            gate = try ProductionGate.configured(planPath: plan.path)
+            var environment = ProcessInfo.processInfo.environment
+            if let configFile { environment[ProductionGate.configVariable] = configFile }
+            gate = try ProductionGate.configured(planPath: plan.path, environment: environment)
         } catch {
             Console.error(error.description)
             throw ExitStatus.invalid

@@ -11,17 +11,26 @@ struct RunNotifyHook {
     let runBy: String
     let announcement: [RunNotifier.Delivery]
 
-    /// Announces the run; nil when the plan notifies no one. Exits 3 when a required announcement failed.
-    static func announce(_ plan: Plan) async throws -> RunNotifyHook? {
-        guard !plan.notify.isEmpty else { return nil }
-        let resolver: Resolver
+    /// Announces the run to the plan's `notify:` list and the configuration file's; nil when neither notifies
+    /// anyone. Exits 3 when a required announcement failed, or a secret a URL needs cannot be read.
+    static func announce(_ plan: Plan, config: RunConfig?) async throws -> RunNotifyHook? {
+        let fromConfig = config?.notify ?? []
+        guard !plan.notify.isEmpty || !fromConfig.isEmpty else { return nil }
+        var targets: [RunNotifier.Target] = []
         do {
-            resolver = try Resolver.forPlan(plan, readSecrets: true)
+            if !plan.notify.isEmpty {
+                let resolver = try Resolver.forPlan(plan, readSecrets: true)
+                targets += RunNotifier.targets(plan) { resolver.substitute($0, maskSecrets: false) }
+            }
+            if let config, !fromConfig.isEmpty {
+                let resolver = try Resolver.forPlan(config.secretCarrier, readSecrets: true)
+                targets += RunNotifier.targets(fromConfig, origin: "config") { resolver.substitute($0, maskSecrets: false) }
+            }
         } catch {
             Console.error("\(error.description)")
             throw ExitStatus.failed
         }
-        let notifier = RunNotifier(targets: RunNotifier.targets(plan) { resolver.substitute($0, maskSecrets: false) })
+        let notifier = RunNotifier(targets: targets)
         let runBy = RunSession.initiator()
         let deliveries = await notifier.deliver(RunNotification(event: "started", plan: plan, runBy: runBy, runDirectory: nil))
         var refuse = false
@@ -52,7 +61,9 @@ struct RunNotifyHook {
     func runEnded(_ summary: RunSummary, objectives: [ObjectiveRecord]) async {
         let dir = URL(fileURLWithPath: summary.runDirectory).standardizedFileURL.path
         var notifications: [RunNotification] = []
-        if summary.ending == .aborted {
+        // An abort is told as it happens (`NotifyingObserver`); here only when that did not happen.
+        await Task.yield()
+        if summary.ending == .aborted, await !notifier.sentInBackground("aborted") {
             notifications.append(RunNotification(event: "aborted", plan: plan, runBy: runBy, runDirectory: dir,
                                                  ending: summary.ending.rawValue, reason: summary.reason))
         }
@@ -76,8 +87,9 @@ struct RunNotifyHook {
     }
 }
 
-/// Forwards run events to the console and sends `guard-breached` in the background the moment it is journaled,
-/// so the abort and its rollbacks are never held up by a webhook.
+/// Forwards run events to the console and, the moment the cause is journaled, sends `guard-breached` (a guard
+/// breached) and `aborted` (a guard breached, or `limits.duration` ran out) in the background, so the abort and its
+/// rollbacks are never held up by a webhook.
 struct NotifyingObserver: RunObserver {
     let inner: (any RunObserver)?
     let notifier: RunNotifier
@@ -87,12 +99,23 @@ struct NotifyingObserver: RunObserver {
 
     func observe(_ event: RunEvent) {
         inner?.observe(event)
-        guard case .journaled(let e) = event, e.is(.guardBreached) else { return }
-        let detail = "guard \(e.step ?? "?")" + (e.data["message"]?.stringValue.map { ": \($0)" } ?? "")
+        guard case .journaled(let e) = event else { return }
+        var notifications: [(event: String, reason: String?, detail: String?)] = []
+        if e.is(.guardBreached) {
+            let message = e.data["message"]?.stringValue
+            let detail = "guard \(e.step ?? "?")" + (message.map { ": \($0)" } ?? "")
+            notifications = [("guard-breached", nil, detail), ("aborted", "guard \(e.step ?? "?") breached", detail)]
+        } else if e.is(.limitExceeded), e.data["phase"] == nil {
+            notifications = [("aborted", e.data["limit"]?.stringValue ?? "a limit was exceeded", nil)]
+        }
+        guard !notifications.isEmpty else { return }
         let (notifier, plan, runBy, control) = (notifier, plan, runBy, control)
         Task {
-            let notification = RunNotification(event: "guard-breached", plan: plan, runBy: runBy, runDirectory: await control.runDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, detail: detail)
-            notifier.deliverInBackground(notification)
+            let directory = await control.runDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            for n in notifications {
+                await notifier.startBackground(RunNotification(event: n.event, plan: plan, runBy: runBy, runDirectory: directory,
+                                                               ending: n.event == "aborted" ? "aborted" : nil, reason: n.reason, detail: n.detail))
+            }
         }
     }
 }

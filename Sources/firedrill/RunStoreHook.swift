@@ -36,6 +36,26 @@ struct RunStoreHook {
         }
     }
 
+    /// Takes the lock across runners on each target the plan's acting steps name (`PlanTargets`), held with the
+    /// plan lock for the run's life; refused (exit 3) when another runner, of any plan, holds one of them.
+    func lockTargets(_ plan: Plan) async throws {
+        let resolver = (try? Resolver.forPlan(plan, readSecrets: true)) ?? (try? Resolver.forPlan(plan, readSecrets: false)) ?? Resolver()
+        let targets = PlanTargets.targets(of: plan, resolve: { resolver.substitute($0, maskSecrets: false) }, mask: resolver.mask)
+        guard !targets.isEmpty else { return }
+        let result: TargetLockResult
+        do {
+            result = try await store.lockTargets(targets, plan: plan.name, holder: LockHolder(runBy: RunSession.initiator()))
+        } catch {
+            Console.error("cannot lock the targets of \(plan.name) in the store \(store.description): \(error); refusing to start: nothing was injected")
+            throw ExitStatus.failed
+        }
+        if case .held(let target, let holder) = result {
+            let who = holder.map { ($0.plan.map { "a run of \($0) by " } ?? "") + $0.description } ?? "another runner"
+            Console.error("\(target.text) is being acted on by \(who) (lock held in the store \(store.description)); refusing to start \(plan.name): nothing was injected (pass --concurrent to allow it)")
+            throw ExitStatus.failed
+        }
+    }
+
     /// Runs of `plan` the store knows as unfinished or owing undos, left by runners whose run directory is not
     /// here (another machine, or a pod that is gone). A run directory that is here is judged by its journal instead.
     func runsOwedElsewhere(_ plan: String) async throws -> [RunRecord] {

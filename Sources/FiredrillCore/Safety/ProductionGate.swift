@@ -63,8 +63,9 @@ public struct ProductionGate: Sendable {
         guard let root, let entries = root.entries else {
             throw ResolutionError("the config file must be a map with `\(configKey)`", at: SourceLocation(file: path, line: 1, column: 1))
         }
-        for entry in entries where entry.key != configKey {
-            throw ResolutionError("unknown key `\(entry.key)` in the config file (it holds `\(configKey)`)", at: entry.keyLocation)
+        // `notify` and `secrets` are the run's (`RunConfig`), checked where they are read.
+        for entry in entries where ![configKey, "notify", "secrets"].contains(entry.key) {
+            throw ResolutionError("unknown key `\(entry.key)` in the config file (it holds `\(configKey)`, `notify` and `secrets`)", at: entry.keyLocation)
         }
         guard let node = root[configKey] else { return ProductionGate() }
         guard let items = node.sequence, !items.isEmpty, items.allSatisfy({ $0.scalar.map { !$0.isEmpty } ?? false }) else {

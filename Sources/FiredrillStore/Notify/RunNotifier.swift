@@ -13,8 +13,11 @@ public actor RunNotifier {
         public var url: String
         public var events: Set<String>
         public var announceRequired: Bool
+        /// `config` for a target of the runner's configuration file; nil for the plan's own.
+        public var origin: String?
 
-        public init(index: Int, kind: NotifyTarget.Kind, url: String, events: Set<String>, announceRequired: Bool) {
+        public init(index: Int, kind: NotifyTarget.Kind, url: String, events: Set<String>, announceRequired: Bool, origin: String? = nil) {
+            self.origin = origin
             self.index = index
             self.kind = kind
             self.url = url
@@ -25,7 +28,7 @@ public actor RunNotifier {
         /// `slack #1 (hooks.slack.com)`: what messages and the journal show instead of the URL.
         public var label: String {
             let host = URLComponents(string: url)?.host ?? "?"
-            return "\(kind.rawValue) #\(index + 1) (\(host))"
+            return (origin.map { "\($0) " } ?? "") + "\(kind.rawValue) #\(index + 1) (\(host))"
         }
 
         var channel: any NotificationChannel {
@@ -61,6 +64,8 @@ public actor RunNotifier {
     public let retryDelay: Duration
     private let client: HTTPClient
     private var background: [Task<[Delivery], Never>] = []
+    /// Events sent (or being sent) in the background.
+    private var backgroundEvents: Set<String> = []
     private var journal: (@Sendable (Delivery) async -> Void)?
 
     public init(targets: [Target], timeout: Duration = .seconds(5), attempts: Int = 3, retryDelay: Duration = .milliseconds(500),
@@ -74,8 +79,13 @@ public actor RunNotifier {
 
     /// Resolves each `notify:` URL (`${secret.…}`, `${var}`) with `resolve`.
     public static func targets(_ plan: Plan, resolve: (String) -> String) -> [Target] {
-        plan.notify.enumerated().map { i, t in
-            Target(index: i, kind: t.kind, url: resolve(t.url), events: t.events, announceRequired: t.announceRequired)
+        targets(plan.notify, origin: nil, resolve: resolve)
+    }
+
+    /// Resolves the URLs of `notify` entries from `origin` (`config`, or nil for the plan).
+    public static func targets(_ notify: [NotifyTarget], origin: String?, resolve: (String) -> String) -> [Target] {
+        notify.enumerated().map { i, t in
+            Target(index: i, kind: t.kind, url: resolve(t.url), events: t.events, announceRequired: t.announceRequired, origin: origin)
         }
     }
 
@@ -107,8 +117,15 @@ public actor RunNotifier {
         Task { await self.startBackground(notification) }
     }
 
-    private func startBackground(_ notification: RunNotification) {
+    /// Starts delivering `notification` in a task of its own and returns at once; `drain` waits for it.
+    public func startBackground(_ notification: RunNotification) {
+        backgroundEvents.insert(notification.event)
         background.append(Task { await self.deliver(notification) })
+    }
+
+    /// Whether `event` was sent in the background already (an abort told as it happened is not told again).
+    public func sentInBackground(_ event: String) -> Bool {
+        backgroundEvents.contains(event)
     }
 
     /// Waits for background deliveries (each is bounded by the timeout and attempts).

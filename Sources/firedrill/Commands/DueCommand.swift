@@ -79,15 +79,15 @@ struct DueCommand: AsyncParsableCommand {
         for file in loaded.invalid { Console.error("\(file): not a valid plan; run `firedrill validate \(file)`") }
         let names = Set(loaded.plans.map(\.plan.name))
         let (byPlan, _) = try await storeOptions.read(reportsRoot: reportsRoot) { store in
-            var byPlan: [String: [RunRecord]] = [:]
-            for run in try await store.runs(plan: names.count == 1 ? names.first : nil, since: nil) where names.contains(run.plan) {
+            var byPlan: [String: [RunStart]] = [:]
+            for run in try await store.starts(plan: names.count == 1 ? names.first : nil) where names.contains(run.plan) {
                 byPlan[run.plan, default: []].append(run)
             }
             return byPlan
         }
         let (seconds, attoseconds) = graceDuration.components
         let rows = loaded.plans.map { scheduled in
-            let cadence = DrillCadence.compute(cron: scheduled.cron, timeZone: scheduled.timeZone, runs: byPlan[scheduled.plan.name] ?? [],
+            let cadence = DrillCadence.compute(cron: scheduled.cron, timeZone: scheduled.timeZone, starts: byPlan[scheduled.plan.name] ?? [],
                                                now: nowDate, from: sinceDate, grace: Double(seconds) + Double(attoseconds) / 1e18)
             let missed = cadence.slots.filter { $0.status == .missed }
             return Row(plan: scheduled.plan.name, file: scheduled.file, schedule: scheduled.scheduleText,

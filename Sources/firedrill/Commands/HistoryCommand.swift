@@ -51,8 +51,10 @@ struct HistoryListCommand: AsyncParsableCommand {
             }
             sinceDate = parsed
         }
+        // The table alone needs only what it shows; JSON and the page get whole records.
+        let summaries = format == .table && html == nil
         let (runs, store) = try await storeOptions.read(reportsRoot: reportsRoot) { [plan, sinceDate] in
-            try await $0.runs(plan: plan, since: sinceDate)
+            summaries ? try await $0.runSummaries(plan: plan, since: sinceDate) : try await $0.runs(plan: plan, since: sinceDate)
         }
         switch format {
         case .table:

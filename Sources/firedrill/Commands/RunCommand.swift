@@ -39,7 +39,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Start even though an earlier run of this plan still owes undos or rollbacks.")
     var force = false
 
-    @Flag(help: "Start even though another run of this plan is in progress.")
+    @Flag(help: "Start even though another run of this plan (or a run acting on the same targets, in a shared store) is in progress.")
     var concurrent = false
 
     @Flag(name: .customLong("allow-production"), help: "Allow a plan whose environment is production.")
@@ -61,6 +61,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("anchor-file"), help: "Append the journal's head, event count and seal to this file (one JSON line per run), kept outside the run directory.")
     var anchorFile: String?
 
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "The configuration file: protected-environments, and a notify: list told about every run with the plan's.",
+        discussion: "Default: $FIREDRILL_CONFIG, else firedrill.yaml beside the plan when there is one."))
+    var configFile: String?
+
     @Option(name: .customLong("metrics-file"), help: "Write Prometheus metrics of the plan's runs here (node_exporter textfile collector).")
     var metricsFile: String?
 
@@ -76,7 +81,8 @@ struct RunCommand: AsyncParsableCommand {
         SignalHandler(control: control).install()
         let journalSigning = try signing.signing()
         let (loaded, overrides) = try planArguments.load()
-        let plan = try await ProductionSafety.admit(loaded, allowProduction: allowProduction)
+        let plan = try await ProductionSafety.admit(loaded, allowProduction: allowProduction, configFile: configFile)
+        let config = try RunConfigFile.load(configFile, planPath: loaded.path)
         var planLock: ProcessLock?
         if !concurrent {
             do {
@@ -88,10 +94,13 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let store = noStore ? nil : try await RunStoreHook.open(storeOptions, reportsRoot: reportsRoot)
-        if let store, !concurrent { try await store.lockPlan(plan.name) }
+        if let store, !concurrent {
+            try await store.lockPlan(plan.name)
+            try await store.lockTargets(plan)
+        }
         try refuseIfEarlierRunsOwe(plan.name)
         if let store { try await refuseIfStoreRunsOwe(plan.name, store: store) }
-        let notify = try await RunNotifyHook.announce(plan)
+        let notify = try await RunNotifyHook.announce(plan, config: config)
         if let signal = await control.interruptedBy {
             Console.error("\(signal) before the run started: nothing was injected")
             throw ExitStatus.interrupted

@@ -143,4 +143,138 @@ import Testing
         let received = try slow.events(on: "/hook")
         #expect(received.contains("guard-breached") && received.contains("aborted") && received.contains("ended"))
     }
+
+    @Test func anAbortIsToldWhileTheRollbacksRunAndOnlyOnce() async throws {
+        let dir = try TempDirectory.make(prefix: "notify-abort")
+        let receiver = try await NotificationReceiver(mode: "ok", in: dir)
+        defer { receiver.stop() }
+        let flag = dir + "/flag"
+        // The rollback waits (at most 20 s) for the receiver to have the `aborted` notification: it succeeds only
+        // if the abort was told while the rollbacks ran, not after them.
+        try """
+        apiVersion: firedrill/v1
+        kind: Experiment
+        name: abort-told
+        title: an abort is told as it happens
+        environment: test
+        steady-state:
+          - name: alive
+            command: [true]
+        guards:
+          - name: flag-absent
+            command: [test, "!", "-e", "\(flag)"]
+            every: 200ms
+        method:
+          - name: raise-flag
+            command: [touch, "\(flag)"]
+          - name: linger
+            command: [sleep, "20"]
+        rollbacks:
+          - name: wait-for-the-abort-notice
+            command:
+              - sh
+              - -c
+              - 'for i in $(seq 200); do grep -qF ''event\\":\\"aborted'' "$0" 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
+              - "\(receiver.log)"
+        notify:
+          - webhook: \(receiver.url("/hook"))
+
+        """.write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
+        let run = try await ProgramCLI.run(["run", "plan.yaml", "--quiet"], in: dir)
+        #expect(run.status == 2, "\(run.output)")
+        let events = try Self.journal(dir)
+        #expect(events.contains { $0.type == "step.ended" && $0.step == "wait-for-the-abort-notice" && $0.data["status"]?.stringValue == "ok" },
+                "\(events.filter { $0.type == "step.ended" }.map(\.data))")
+        let received = try receiver.events(on: "/hook")
+        #expect(received.filter { $0 == "aborted" }.count == 1, "\(received)")
+        #expect(received.first == "started" && received.last == "ended" && received.contains("guard-breached"), "\(received)")
+        let aborted = try #require(try receiver.received().first { $0.body.contains("\"event\":\"aborted\"") })
+        #expect(try JSONValue.parse(aborted.body)["reason"]?.stringValue == "guard flag-absent breached")
+    }
+
+    @Test func anAbortAtTheDurationLimitIsToldWhileTheRollbacksRun() async throws {
+        let dir = try TempDirectory.make(prefix: "notify-limit")
+        let receiver = try await NotificationReceiver(mode: "ok", in: dir)
+        defer { receiver.stop() }
+        try """
+        apiVersion: firedrill/v1
+        kind: Experiment
+        name: limit-told
+        title: the duration limit aborts the run
+        environment: test
+        limits: { duration: 2s }
+        steady-state:
+          - name: alive
+            command: [true]
+        method:
+          - name: linger
+            command: [sleep, "30"]
+        rollbacks:
+          - name: wait-for-the-abort-notice
+            command:
+              - sh
+              - -c
+              - 'for i in $(seq 200); do grep -qF ''event\\":\\"aborted'' "$0" 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
+              - "\(receiver.log)"
+        notify:
+          - webhook: \(receiver.url("/hook"))
+
+        """.write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
+        let run = try await ProgramCLI.run(["run", "plan.yaml", "--quiet"], in: dir)
+        #expect(run.status == 2, "\(run.output)")
+        let events = try Self.journal(dir)
+        #expect(events.contains { $0.type == "step.ended" && $0.step == "wait-for-the-abort-notice" && $0.data["status"]?.stringValue == "ok" },
+                "\(events.filter { $0.type == "step.ended" }.map(\.data))")
+        #expect(try receiver.events(on: "/hook").filter { $0 == "aborted" }.count == 1)
+    }
+
+    @Test func theConfigFileNotifiesEveryRunWithItsOwnSecretsAndABadOneStopsTheRunAtItsLine() async throws {
+        let dir = try TempDirectory.make(prefix: "notify-config")
+        let receiver = try await NotificationReceiver(mode: "ok", in: dir)
+        defer { receiver.stop() }
+        let marker = dir + "/marker"
+        // The plan notifies no one: the team hears of it through the runner's configuration file.
+        try ProgramCLI.plan(name: "db-failover", marker: marker).write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
+        try """
+        protected-environments: [production]
+        secrets:
+          team-hook: { env: TEST_TEAM_HOOK }
+        notify:
+          - slack: "${secret.team-hook}"
+            announce: required
+
+        """.write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+        let secretURL = receiver.url("/services/T0KEN-c0nf1g")
+        let run = try await ProgramCLI.run(["run", "plan.yaml", "--quiet"], in: dir,
+                                           environment: Self.environment(["FIREDRILL_CONFIG": dir + "/config.yaml", "TEST_TEAM_HOOK": secretURL]))
+        #expect(run.status == 0, "\(run.output)")
+        let texts = try receiver.received().filter { $0.path == "/services/T0KEN-c0nf1g" }.map { try JSONValue.parse($0.body)["text"]?.stringValue ?? "" }
+        #expect(texts.contains { $0.contains("Drill starting: *db-failover*") } && texts.contains { $0.contains("*PASSED*") }, "\(texts)")
+        let deliveries = try Self.journal(dir).filter { $0.type.hasPrefix("notify.") }
+        #expect(deliveries.count == 2 && deliveries.allSatisfy { $0.data["target"]?.stringValue == "config slack #1 (127.0.0.1)" }, "\(deliveries.map(\.data))")
+        // The webhook URL (a secret) is written nowhere in the run directory.
+        let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/reports").filter { !$0.hasPrefix(".") }
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/reports/" + runs[0]) {
+            let text = (try? String(contentsOfFile: dir + "/reports/" + runs[0] + "/" + name, encoding: .utf8)) ?? ""
+            #expect(!text.contains("T0KEN"), "\(name)")
+        }
+
+        // An unknown key and an undeclared secret: refused before anything, each at its line and column.
+        try """
+        # the team's configuration
+        protected-environments: [production]
+        notify:
+          - webhook: "${secret.missing}"
+            evnets: [ended]
+
+        """.write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: marker)
+        let bad = try await ProgramCLI.run(["run", "plan.yaml", "--config", "bad.yaml", "--quiet"], in: dir)
+        #expect(bad.status == 4, "\(bad.output)")
+        #expect(bad.output.contains("bad.yaml:4:") && bad.output.contains("undefined secret `missing`"), "\(bad.output)")
+        #expect(bad.output.contains("bad.yaml:5:5") && bad.output.contains("unknown key `evnets`"), "\(bad.output)")
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        let missing = try await ProgramCLI.run(["run", "plan.yaml", "--config", "nowhere.yaml", "--quiet"], in: dir)
+        #expect(missing.status == 4 && missing.output.contains("nowhere.yaml"), "\(missing.output)")
+    }
 }

@@ -121,6 +121,12 @@ import Testing
         let recent = try await store.runs(plan: nil, since: since)
         #expect(recent.map(\.objectives.first?.achievedSeconds) == [9, 11, 14, 20])
         #expect(try await store.runs(plan: "backup-restore", since: since).count == 3)
+        // What the table shows is the same through the lighter read; `due` reads starts and endings only.
+        let shown = { (r: RunRecord) in [r.id, r.plan, r.environment, r.runBy, r.startedAt, r.endedAt ?? "", r.ending ?? ""] }
+        let summaries = try await store.runSummaries(plan: nil, since: since)
+        #expect(summaries.map(shown) == recent.map(shown) && summaries.map(\.objectives) == recent.map(\.objectives))
+        #expect(try await store.starts(plan: nil).map(\.startedAt) == all.map(\.startedAt))
+        #expect(try await store.starts(plan: "backup-restore").map(\.ending) == backup.map(\.ending))
         let latest = try await store.latestRuns()
         #expect(latest.mapValues { String($0.startedAt.prefix(10)) } == [
             "db-failover": "2026-11-10", "pod-kill": "2026-11-02", "backup-restore": "2026-11-21",
@@ -173,6 +179,36 @@ import Testing
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(after == .acquired)
+        }
+        await first.close()
+        await second.close()
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func targetLocksAreAllOrNothingAndNameTheHolderAndItsPlan(_ backend: StoreBackend) async throws {
+        let factory = try await StoreFactory.start(backend)
+        defer { factory.stop() }
+        let location = try await factory.freshLocation("targets")
+        let first = try await factory.open(location)
+        let second = try await factory.open(location)
+        let pods = PlanTarget(text: "kubernetes namespace=shop selector=app=api", identity: "kubernetes namespace=shop selector=app=api")
+        let db = PlanTarget(text: "postgres dsn=db:5432/orders", identity: "postgres dsn=db:5432/orders")
+        let cache = PlanTarget(text: "aws.elasticache replication-group=sessions", identity: "aws.elasticache replication-group=sessions")
+        let holder = LockHolder(runBy: "sre@pod-a", pid: 4242, since: "2026-11-01T03:00:00.000000Z", runDirectory: "/reports/x")
+        switch backend {
+        case .sqlite:
+            #expect(try await first.lockTargets([pods], plan: "pod-kill", holder: holder) == .unsupported)
+        case .postgresql:
+            #expect(try await first.lockTargets([pods, db], plan: "pod-kill", holder: holder) == .acquired)
+            var expected = holder
+            expected.plan = "pod-kill"
+            // One target in common: refused, naming that target, the holder and its plan; and it holds nothing.
+            #expect(try await second.lockTargets([cache, db], plan: "db-failover", holder: LockHolder(runBy: "sre@pod-b"))
+                    == .held(target: db, by: expected))
+            let third = try await factory.open(location)
+            #expect(try await third.lockTargets([cache], plan: "cache-failover", holder: LockHolder(runBy: "sre@pod-c")) == .acquired)
+            await third.close()
+            #expect(try await second.lockTargets([], plan: "no-targets", holder: LockHolder(runBy: "sre@pod-b")) == .acquired)
         }
         await first.close()
         await second.close()

@@ -34,6 +34,46 @@ import Testing
         #expect(runs.count == 1 && runs.first?["ending"] as? String == "passed")
     }
 
+    @Test func aRunIsRefusedWhenAnotherPlanAnywhereActsOnTheSameTarget() async throws {
+        let server = try await PostgresFixture.start()
+        defer { server.stop() }
+        let dsn = try await StoreFactory.createDatabase("targets", on: server)
+        let dir = try TempDirectory.make(prefix: "shared-targets")
+        let marker = dir + "/marker"
+        // Refused before its first step: the pod delete (and kubectl) is never reached.
+        try ProgramCLI.plan(name: "api-pod-kill", marker: marker).replacingOccurrences(of: "method:\n", with: """
+            method:
+              - name: kill-api
+                kubernetes.pod-delete: { namespace: shop, selector: app=api }
+
+            """).write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
+        let plan = try #require(PlanLoader.load(path: dir + "/plan.yaml", catalog: TestCatalog.builtin).plan)
+        let targets = PlanTargets.targets(of: plan, resolve: { $0 })
+        #expect(targets.map(\.text) == ["kubernetes namespace=shop selector=app=api"])
+
+        // Another plan, run by another runner, acts on the same pods.
+        let other = try await PostgresRunStore.open(dsn: dsn)
+        let holder = LockHolder(runBy: "sre@pod-3c1d", pid: 4242, since: "2026-11-29T04:00:00.000000Z")
+        #expect(try await other.lockTargets(targets, plan: "shop-chaos", holder: holder) == .acquired)
+        let refused = try await ProgramCLI.run(["run", "plan.yaml", "--store", dsn], in: dir)
+        #expect(refused.status == 3, "\(refused.output)")
+        #expect(refused.output.contains("kubernetes namespace=shop selector=app=api is being acted on by a run of shop-chaos by sre@pod-3c1d (pid 4242)"), "\(refused.output)")
+        #expect(!FileManager.default.fileExists(atPath: marker))
+
+        // A refused runner holds nothing: once the holder is gone, the targets can be locked again.
+        await other.close()
+        let next = try await PostgresRunStore.open(dsn: dsn)
+        // The server releases the holder's locks a moment after its connection closed: at most 10 s.
+        var after = TargetLockResult.unsupported
+        for _ in 0..<100 {
+            after = try await next.lockTargets(targets, plan: "api-pod-kill", holder: LockHolder(runBy: "test@here"))
+            if after == .acquired { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(after == .acquired)
+        await next.close()
+    }
+
     @Test func aRunAnotherPodLeftOwingBlocksTheNextRunUntilForced() async throws {
         let server = try await PostgresFixture.start()
         defer { server.stop() }
