@@ -15,6 +15,9 @@ public struct RunSession: Sendable {
     public var recordSources: (any RunRecordSources)?
     /// Signs the journal's checkpoints and seal (`--signing-key`); nil: an unsigned journal, still sealed.
     public var signing: JournalSigning = .unsigned
+    /// Runs after the run ended and before the seal (the team told of the ending, deliveries still in flight
+    /// drained), so what it journals is inside the sealed record rather than after it.
+    public var beforeSeal: (@Sendable (RunSummary) async -> Void)?
 
     public init(plan: Plan, overrides: [String: String], drivers: any DriverSet, observer: (any RunObserver)?, control: RunControl = RunControl()) {
         self.plan = plan
@@ -90,6 +93,7 @@ public struct RunSession: Sendable {
         }
         let runner = PlanRunner(plan: plan, drivers: drivers, resolver: resolver, options: options, recorder: recorder, control: control)
         var summary = try await runner.run()
+        if let beforeSeal { await beforeSeal(summary) }
         await Self.seal(recorder, by: "run")
         // The reason is printed on the console: it gets the journal's masking.
         summary.reason = recorder.mask(summary.reason)

@@ -138,6 +138,13 @@ struct RunCommand: AsyncParsableCommand {
             // A person at the terminal can answer `manual` steps here; `firedrill confirm` works either way.
             options.terminal = TerminalOperator(operatorName: options.initiator)
         }
+        if let notify {
+            // The ending is told, and deliveries still in flight are drained, before the seal: their journal lines
+            // belong inside the sealed record.
+            session.beforeSeal = { summary in
+                await notify.runEnded(summary, objectives: (try? RunRecord.read(runDirectory: summary.runDirectory).objectives) ?? [])
+            }
+        }
         let summary = try await session.run(options: options, recorder: prepared.1, resolver: prepared.2)
         live?.finish()
         if let anchorFile { Self.anchor(summary.runDirectory, plan: plan.name, to: anchorFile) }
@@ -146,9 +153,6 @@ struct RunCommand: AsyncParsableCommand {
             reportPaths = try ReportWriter.write(runDirectory: summary.runDirectory)
         } catch {
             Console.error("could not write the report: \(error)")
-        }
-        if let notify {
-            await notify.runEnded(summary, objectives: (try? RunRecord.read(runDirectory: summary.runDirectory).objectives) ?? [])
         }
         await store?.recordEnd(runDirectory: summary.runDirectory)
         if let metricsFile { await MetricsWriter.write(metricsFile, runDirectory: summary.runDirectory, store: store?.store) }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import FiredrillCore
+import FiredrillStore
 
 /// `firedrill verify RUN_DIR` — check the journal's hash chain, its seal and signatures, the sign-offs and
 /// annotations, and (with `--anchors`) the head recorded outside the run directory; name the first thing wrong.
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a run's journal: hash chain, seal, signatures, sign-offs and annotations.",
@@ -12,7 +13,7 @@ struct VerifyCommand: ParsableCommand {
         Prints `sealed`, `unfinished or truncated after event N` or `TAMPERED: …`, and `unsigned` or who signed it.
         Exit codes: 0 sealed and intact (and, with --trust/--trusted-keys, wholly signed by a trusted key);
         1 tampered, unfinished or truncated, unsigned or signed by an unknown key when keys are given, or an
-        anchor mismatch; 3 the journal cannot be read.
+        anchor or store mismatch; 3 the journal (or the store, with --store) cannot be read.
         """
     )
 
@@ -28,7 +29,12 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("anchors"), help: "An anchors file (`run --anchor-file`) to compare the journal's head with.")
     var anchors: String?
 
-    func run() throws {
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "A history store (a SQLite file or postgresql://…) whose end record of this run the journal's head is compared with.",
+        discussion: "The store keeps the sealed head and event count each run ended at; a store the run directory's owner cannot write is an anchor outside the run directory."))
+    var store: String?
+
+    func run() async throws {
         let file = path.hasSuffix(".jsonl") ? path : path + "/" + Journal.fileName
         let directory = path.hasSuffix(".jsonl") ? (path as NSString).deletingLastPathComponent : path
         var keys: JournalTrust?
@@ -51,7 +57,7 @@ struct VerifyCommand: ParsableCommand {
             verification = try JournalReader.forEachEvent(at: URL(fileURLWithPath: file)) { event in
                 auditor.consume(event)
                 if event.is(.journalTornLineDiscarded) { cuts.append(event) }
-                if anchors != nil { prevs.append(event.prev) }
+                if anchors != nil || store != nil { prevs.append(event.prev) }
             }
         } catch {
             Console.error("cannot read \(file): \(error)")
@@ -76,10 +82,52 @@ struct VerifyCommand: ParsableCommand {
         }
         let checks = RunRecordChecks.check(directory: directory, verification: verification, sealHashes: auditor.sealHashes,
                                            prevAt: { prevs[$0] }, audit: audit, anchors: anchors, trust: keys)
-        for check in checks {
+        var all = checks
+        if let store { all.append(try await storeCheck(store, directory: directory, verification: verification, prevs: prevs)) }
+        for check in all {
             print(check.ok ? check.text : "FAILED: \(check.text)")
             if !check.ok { failed = true }
         }
         if failed { throw ExitStatus.deviated }
+    }
+
+    /// The journal against the history store's end record of the run: exit 3 when the store cannot be read.
+    func storeCheck(_ location: String, directory: String, verification: VerificationResult,
+                    prevs: [String]) async throws -> RunRecordChecks.Line {
+        let id: String
+        do {
+            id = try RunRecord.started(runDirectory: directory, environment: "").id
+        } catch {
+            Console.error("cannot tell which run \(directory) is (its run.json): \(error)")
+            throw ExitStatus.failed
+        }
+        let opened: any RunStore
+        do {
+            opened = try await StoreLocation.open(location)
+        } catch {
+            Console.error("\(error)")
+            throw ExitStatus.failed
+        }
+        let record: RunRecord?
+        do {
+            record = try await opened.run(id: id)
+            await opened.close()
+        } catch {
+            await opened.close()
+            Console.error("cannot read the store \(opened.description): \(error)")
+            throw ExitStatus.failed
+        }
+        guard let record else {
+            return .init(ok: false, text: "the store \(opened.description) has no record of run \(id)")
+        }
+        guard let head = record.journalHead, let events = record.journalEvents, record.endedAt != nil else {
+            return .init(ok: false, text: "the store \(opened.description) records run \(id) as started but never ended: it holds no head to compare")
+        }
+        let anchor = JournalAnchor(runID: id, runDirectory: record.runDirectory, plan: record.plan, head: head, events: events,
+                                   time: "the store's end record, \(record.endedAt ?? "")")
+        if let mismatch = anchor.mismatch(with: verification, prevAt: { prevs[$0] }) {
+            return .init(ok: false, text: "store: \(mismatch)")
+        }
+        return .init(ok: true, text: "store: event \(events) has the head \(head) the store recorded when the run ended")
     }
 }

@@ -92,7 +92,7 @@ import Testing
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("journal: sealed: "), "\(run.output)")
 
-        let sign = try await Self.firedrill(["sign", runDir, "--role", "owner", "--name", "Dana Owner", "--decision", "approved",
+        let sign = try await Self.firedrill(["sign", runDir, "--role", "owner", "--name", "Service Owner", "--decision", "approved",
                                              "--comment", "RTO evidence reviewed", "--signing-key", key])
         #expect(sign.status == 0, "\(sign.output)")
         let annotate = try await Self.firedrill(["annotate", runDir, "--lesson", "paging took too long", "--lesson", "runbook step 3 is stale",
@@ -106,7 +106,7 @@ import Testing
         let rerender = try await Self.firedrill(["report", runDir])
         #expect(rerender.status == 0, "\(rerender.output)")
         let report = try RunReport.load(runDirectory: runDir)
-        #expect(report.signOffs?.map(\.name) == ["Dana Owner"])
+        #expect(report.signOffs?.map(\.name) == ["Service Owner"])
         #expect(report.signOffs?.first?.key != nil)
         #expect(report.annotations?.map(\.kind) == ["lesson", "lesson", "action"])
         #expect(report.annotations?.last?.owner == "sre-team" && report.annotations?.last?.due == "2027-01-15")
@@ -114,7 +114,7 @@ import Testing
         let approval = try #require(report.evidenceMap?.first { $0.element == "Approval" })
         #expect(approval.status == "present")
         let markdown = try String(contentsOfFile: runDir + "/report.md", encoding: .utf8)
-        #expect(markdown.contains("### Recorded sign-offs") && markdown.contains("Dana Owner") && markdown.contains("update runbook step 3"))
+        #expect(markdown.contains("### Recorded sign-offs") && markdown.contains("Service Owner") && markdown.contains("update runbook step 3"))
         #expect(markdown.contains("## What this report evidences"))
         let json = try String(contentsOfFile: runDir + "/report.json", encoding: .utf8)
         #expect(json.contains("\"signOffs\"") && json.contains("RTO evidence reviewed"))
@@ -178,5 +178,31 @@ import Testing
         _ = try await Self.firedrill(["report", runDir])
         let markdown = try String(contentsOfFile: runDir + "/report.md", encoding: .utf8)
         #expect(markdown.contains("unfinished or truncated after event \(lines.count - 2)"))
+    }
+
+    /// The history store keeps the head and event count each run ended at: `verify --store` compares the journal with
+    /// it, so a cut tail (or a rewritten one) shows against a record outside the run directory.
+    @Test func theHistoryStoreIsAnAnchorTooAndCatchesACutTail() async throws {
+        let dir = try TempDirectory.make(prefix: "signed-store")
+        let plan = try Self.plan(in: dir, name: "store-anchor", wait: "10ms")
+        let runDir = dir + "/run"
+        let store = dir + "/history.sqlite"
+        let run = try await Self.firedrill(["run", plan, "--report-dir", runDir, "--store", store])
+        #expect(run.status == 0, "\(run.output)")
+
+        let intact = try await Self.firedrill(["verify", runDir, "--store", store])
+        #expect(intact.status == 0, "\(intact.output)")
+        #expect(intact.output.contains("store: event "), "\(intact.output)")
+
+        let journal = runDir + "/journal.jsonl"
+        let lines = try Self.lines(journal)
+        try Self.write(Array(lines.dropLast(2)), to: journal)
+        let cut = try await Self.firedrill(["verify", runDir, "--store", store])
+        #expect(cut.status == 1)
+        #expect(cut.output.contains("FAILED: store: truncated: the anchor (the store's end record"), "\(cut.output)")
+
+        let elsewhere = try await Self.firedrill(["verify", runDir, "--store", dir + "/empty.sqlite"])
+        #expect(elsewhere.status == 1)
+        #expect(elsewhere.output.contains("has no record of run"), "\(elsewhere.output)")
     }
 }

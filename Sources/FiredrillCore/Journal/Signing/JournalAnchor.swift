@@ -28,6 +28,18 @@ public struct JournalAnchor: Sendable, Equatable {
         self.time = JournalClock.rfc3339(microseconds: JournalClock.system.wallMicroseconds())
     }
 
+    /// What another record (the history store's end record of the run) says the journal ended at.
+    public init(runID: String, runDirectory: String, plan: String, head: String, events: Int, time: String) {
+        self.runID = runID
+        self.runDirectory = runDirectory
+        self.plan = plan
+        self.head = head
+        self.events = events
+        self.sealSignature = nil
+        self.key = nil
+        self.time = time
+    }
+
     init?(_ value: JSONValue) {
         guard let runID = value["run-id"]?.stringValue, let head = value["head"]?.stringValue,
               let events = value["events"]?.intValue else { return nil }
