@@ -1,0 +1,102 @@
+import FiredrillCore
+import FiredrillTestSupport
+import Foundation
+import Testing
+
+@testable import FiredrillDrivers
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tree: true`, `unit:` and `cgroup:` on `process.kill` / `process.pause`, against real process trees and a real
+/// cgroup v2 directory when this machine lets a test create one (else a fixture directory of the same layout).
+@Suite("Process trees and units", .serialized)
+struct ProcessTreeAndUnitTests {
+    @Test func killWithTreeTakesDownEveryDescendantAndNothingElse() async throws {
+        let tree = try await ProcessTreeFixture.start()
+        defer { tree.killAll() }
+        let (bystander, _) = try await launchSleeper()
+        defer { kill(bystander.pid, SIGKILL) }
+        let members = tree.all()
+        #expect(members.count == 4)
+        let test = CloudTestContext()
+        let outcome = try await ProcessKillDriver().run(try params("{ pid: \(tree.root.pid), tree: true, signal: KILL }"), context: test.context)
+        for pid in members { #expect(await waitUntilGone(pid, timeout: .seconds(10)), "pid \(pid) of the tree survived") }
+        #expect(ProcessController().isRunning(bystander.pid))
+        #expect(Set(outcome.output["signalled"]?.arrayValue?.compactMap { $0.intValue.map(Int32.init) } ?? []) == Set(members))
+        // Every pid is journaled with its start time, the root first.
+        let picked = await test.records("targets.resolved").first?["picked"]?.arrayValue ?? []
+        #expect(picked.count == 4)
+        #expect(picked.first?["pid"]?.intValue == Int(tree.root.pid))
+        #expect(picked.allSatisfy { ($0["start"]?.doubleValue ?? 0) > 0 })
+    }
+
+    @Test func killWithoutTreeLeavesTheChildren() async throws {
+        let tree = try await ProcessTreeFixture.start()
+        defer { tree.killAll() }
+        _ = try await ProcessKillDriver().run(try params("{ pid: \(tree.root.pid), signal: KILL }"), context: CloudTestContext().context)
+        #expect(await waitUntilGone(tree.root.pid, timeout: .seconds(10)))
+        #expect(tree.all().count == 3)
+    }
+
+    @Test func pauseWithTreeStopsAllAndTheJournaledUndoResumesAll() async throws {
+        let tree = try await ProcessTreeFixture.start()
+        defer { tree.killAll() }
+        let members = tree.all()
+        #expect(members.count == 4)
+        let test = CloudTestContext()
+        let context = test.context
+        let pause = Task { try await ProcessPauseDriver().run(try params("{ pid: \(tree.root.pid), tree: true, for: 60s }"), context: context) }
+        defer { pause.cancel() }
+        let allStopped = await eventually(timeout: .seconds(10)) { members.allSatisfy { (try? ProcessController().isStopped($0)) == true } }
+        #expect(allStopped, "states: \(members.map { ProcessController().state(of: $0).map(String.init) ?? "-" })")
+        // What `firedrill recover` does with the journaled undo: resume every recorded process.
+        let intent = try #require(await test.intents.first)
+        #expect(intent.action.key == ProcessResumeUndo.key)
+        #expect(intent.action.params["targets"]?.arrayValue?.count == 4)
+        _ = try await ProcessResumeUndo().undo(intent.action.params, context: context)
+        let allResumed = await eventually(timeout: .seconds(10)) { members.allSatisfy { (try? ProcessController().isStopped($0)) == false } }
+        #expect(allResumed)
+        pause.cancel()
+        _ = try? await pause.value
+    }
+
+    @Test func unitAndCgroupTakeEveryProcessInTheCgroup() async throws {
+        let group = try TestCgroup.make()
+        let tree = try await ProcessTreeFixture.start()
+        defer { tree.killAll() }
+        let (bystander, _) = try await launchSleeper()
+        defer { kill(bystander.pid, SIGKILL) }
+        let members = tree.all()
+        for pid in members { try group.add(pid) }
+        defer { Task { await group.remove() } }
+
+        // `cgroup:` with pause: every member stopped, then resumed.
+        let test = CloudTestContext()
+        _ = try await ProcessPauseDriver().run(try params("{ cgroup: '\(group.directory)', for: 1s }"), context: test.context)
+        let resumed = try #require(await test.intents.first).action.params["targets"]?.arrayValue ?? []
+        #expect(Set(resumed.compactMap { $0["pid"]?.intValue.map(Int32.init) }) == Set(members))
+
+        // `unit:` resolves to the cgroup (systemd's answer, else a search of the cgroup mounts).
+        if group.isReal {
+            _ = try await ProcessKillDriver().run(try params("{ unit: \(group.unitName), signal: KILL }"), context: CloudTestContext().context)
+        } else {
+            // A fixture directory is not under a cgroup mount, so `unit:` cannot find it: kill through `cgroup:`.
+            _ = try await ProcessKillDriver().run(try params("{ cgroup: '\(group.directory)', signal: KILL }"), context: CloudTestContext().context)
+        }
+        for pid in members { #expect(await waitUntilGone(pid, timeout: .seconds(10)), "pid \(pid) of the cgroup survived") }
+        #expect(ProcessController().isRunning(bystander.pid))
+        await group.remove()
+    }
+
+    @Test func unitNamesAndMissingUnits() async throws {
+        #expect(ControlGroup.unitName("nginx") == "nginx.service")
+        #expect(ControlGroup.unitName("nginx.service") == "nginx.service")
+        #expect(ControlGroup.unitName("session-2.scope") == "session-2.scope")
+        let error = await #expect(throws: DriverError.self) {
+            try await ProcessKillDriver().run(try params("{ unit: firedrill-no-such-unit-\(Int.random(in: 1000...9999)) }"), context: CloudTestContext().context)
+        }
+        #expect(error?.description.contains("no cgroup for firedrill-no-such-unit-") == true)
+    }
+}
