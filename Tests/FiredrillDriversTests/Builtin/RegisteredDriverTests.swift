@@ -19,7 +19,7 @@ struct RegisteredDriverTests {
     /// The declared drivers exercised here; `DeclaredDriverTests.examples` holds the others.
     static let localKeys: [String] = [
         "http", "tcp", "postgres", "command", "prometheus", "traffic",
-        "process.kill", "process.pause", "process.restart",
+        "process.kill", "process.pause", "process.restart", "process.start",
         "flood.tcp", "flood.http", "flood.postgres",
     ]
 
@@ -44,7 +44,7 @@ struct RegisteredDriverTests {
         // Every undo a catalog entry promises has a registered undo driver behind it.
         #expect(BuiltinDrivers.catalog.all.contains { $0.undo != nil })
         #expect(Set(undoKeys).isSuperset(of: [
-            "process.resume", "process-group.end", "flood.release", "kubernetes.scale-restore", "kubernetes.uncordon",
+            "process.resume", "process.stop", "process-group.end", "flood.release", "kubernetes.scale-restore", "kubernetes.uncordon",
             "aws.ec2.start-instances", "aws.ecs.restore-service", "aws.route53.restore-record",
         ]))
     }
@@ -140,6 +140,15 @@ struct RegisteredDriverTests {
         case "process.kill", "process.pause", "process.restart":
             try await exerciseProcessDriver(key, context)
             if key != "process.restart" { try await exerciseProcessGroups(key, context) }
+        case "process.start":
+            let port = try ProcessStartTests.freePort()
+            let outcome = try await ProcessStartDriver().run(try params("""
+                { run: [python3, -m, http.server, --bind, 127.0.0.1, '\(port)'], env: { DRILL: '1' }, cwd: /tmp,
+                  output: /dev/null, ready-port: '127.0.0.1:\(port)', ready-after: 10ms, ready-timeout: 30s, grace: 1s }
+                """), context: context)
+            let pid = try #require(outcome.output["pid"]?.intValue.map(Int32.init))
+            kill(pid, SIGKILL)
+            #expect(await waitUntilGone(pid, timeout: .seconds(10)))
         case "flood.tcp":
             let listener = try HoldingTCPListener()
             defer { listener.stop() }

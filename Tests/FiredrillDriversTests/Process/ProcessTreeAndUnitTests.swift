@@ -100,3 +100,49 @@ struct ProcessTreeAndUnitTests {
         #expect(error?.description.contains("no cgroup for firedrill-no-such-unit-") == true)
     }
 }
+
+/// `process.start` against a real `python3 -m http.server` on a free loopback port.
+@Suite("process.start", .serialized)
+struct ProcessStartTests {
+    static func freePort() throws -> Int {
+        let listener = try LoopbackListener()
+        let port = Int(listener.port)
+        listener.stop()
+        return port
+    }
+
+    @Test func startsADetachedDaemonReadyOnItsPortAndTheUndoStopsIt() async throws {
+        let port = try Self.freePort()
+        let directory = try TempDirectory.make(prefix: "firedrill-start")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let test = CloudTestContext()
+        let outcome = try await ProcessStartDriver().run(try params("""
+            { run: [python3, -m, http.server, --bind, 127.0.0.1, '\(port)'], env: { DRILL: '1' }, cwd: '\(directory)',
+              output: '\(directory)/daemon.log', ready-port: '127.0.0.1:\(port)', ready-after: 100ms, ready-timeout: 30s, grace: 2s }
+            """), context: test.context)
+        let pid = try #require(outcome.output["pid"]?.intValue.map(Int32.init))
+        defer { kill(pid, SIGKILL) }
+        // Detached: its own session, and it answers.
+        let snapshot = try #require(ProcessSnapshot.read(pid: pid))
+        #expect(snapshot.processGroupID == pid)
+        _ = try await TCPConnector.connect(host: "127.0.0.1", port: port, timeout: .seconds(5))
+        // The undo was journaled first, and names the daemon by the token in its environment.
+        let intent = try #require(await test.intents.first)
+        #expect(intent.action.key == ProcessStopUndo.key)
+        let token = try #require(intent.action.params["token"]?.stringValue)
+        #expect(ProcessStopUndo.processes(carrying: token) == [pid])
+        let how = try await ProcessStopUndo().undo(intent.action.params, context: test.context)
+        #expect(how.contains("stopped pid \(pid)"))
+        #expect(await waitUntilGone(pid, timeout: .seconds(10)))
+        #expect(FileManager.default.fileExists(atPath: directory + "/daemon.log"))
+    }
+
+    @Test func aDaemonThatExitsBeforeItsPortOpensFailsTheStep() async throws {
+        let port = try Self.freePort()
+        let error = await #expect(throws: DriverError.self) {
+            try await ProcessStartDriver().run(try params("{ run: [python3, -c, 'import sys; sys.exit(3)'], ready-port: '127.0.0.1:\(port)', ready-timeout: 20s }"),
+                                               context: CloudTestContext().context)
+        }
+        #expect(error?.description.contains("exited with status 3") == true)
+    }
+}
