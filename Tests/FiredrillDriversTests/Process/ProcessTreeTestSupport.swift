@@ -12,14 +12,20 @@ struct ProcessTreeFixture {
     let root: LaunchedProcess
     let tag: String
 
+    /// Returns once the whole tree has exec'd: the inner python writes a marker file after its own child's `Popen`
+    /// returned (Popen returns after the exec), and the root's two `Popen` calls returned before that. Counting
+    /// processes alone is not enough: a forked copy not yet exec'd carries its parent's command line for a moment.
     static func start() async throws -> ProcessTreeFixture {
         let tag = "60.\(Int.random(in: 100_000...999_999))"
-        let inner = "import subprocess,time; subprocess.Popen(['sleep','\(tag)']); time.sleep(60)"
+        let ready = FileManager.default.temporaryDirectory.appendingPathComponent("firedrill-tree-\(tag).ready").path
+        defer { unlink(ready) }
+        let inner = "import subprocess,time; subprocess.Popen(['sleep','\(tag)']); open('\(ready)','w').close(); time.sleep(60)"
         let outer = "import subprocess,sys,time; subprocess.Popen(['sleep','\(tag)']); subprocess.Popen([sys.executable,'-c',\"\(inner)\",'\(tag)']); time.sleep(60)"
         let root = try await ProcessLauncher().launch(ProcessLaunchSpec(arguments: ["python3", "-c", outer, tag]))
         let fixture = ProcessTreeFixture(root: root, tag: tag)
-        // Bounded wait for all four processes to exist.
-        _ = await eventually(timeout: .seconds(20)) { fixture.all().count == 4 }
+        // Bounded wait for the marker, then for the four processes to read as exec'd.
+        _ = await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: ready) }
+        _ = await eventually(timeout: .seconds(10)) { fixture.all().count == 4 }
         return fixture
     }
 
