@@ -14,6 +14,7 @@ public struct ProcessStartDriver: StepDriver, DeclaredDriver {
             ParamSpec("cwd", .string, "working directory"),
             ParamSpec("output", .string, "file the daemon's stdout and stderr are appended to (default: a file in the temporary directory, named in the step's output)"),
             ParamSpec("ready-port", .string, "host:port that must accept a TCP connection before the step returns"),
+            ParamSpec("ready", .probe, "a probe that must pass before the step returns: one probe driver (`http`, `tcp`, `command`, …) with its `expect`, polled every 500 ms up to `ready-timeout`"),
             ParamSpec("ready-after", .duration, "a delay before the step returns (after `ready-port`, when both are given)"),
             ParamSpec("ready-timeout", .duration, default: "30s", "how long `ready-port` may take; then the daemon is stopped and the step fails"),
             ParamSpec("grace", .duration, default: "5s", "how long the undo waits after SIGTERM before SIGKILL"),
@@ -29,6 +30,7 @@ public struct ProcessStartDriver: StepDriver, DeclaredDriver {
         let extra = p.map("env")
         let cwd = p.optionalString("cwd")
         let readyPort = try p.optionalString("ready-port").map(Self.hostPort)
+        let readyProbe = p.has("ready") ? p.node["ready"] : nil
         let readyAfter = try p.duration("ready-after")
         let readyTimeout = try p.duration("ready-timeout") ?? .seconds(30)
         let grace = try p.duration("grace") ?? .seconds(5)
@@ -75,6 +77,9 @@ public struct ProcessStartDriver: StepDriver, DeclaredDriver {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
+        if let readyProbe {
+            try await Self.poll(readyProbe, pid: launched.pid, launched: launched, output: output, timeout: readyTimeout, context: context)
+        }
         if let readyAfter {
             context.progress("waiting \(DurationSyntax.format(readyAfter)) after the start")
             try await Task.sleep(for: readyAfter)
@@ -84,6 +89,46 @@ public struct ProcessStartDriver: StepDriver, DeclaredDriver {
         }
         return StepOutcome(output: ["pid": .number(Double(launched.pid)), "start": .number(start), "output": .string(output)],
                            summary: "started pid \(launched.pid)" + (readyPort.map { ", ready on \($0.0):\($0.1)" } ?? ""))
+    }
+
+    /// Polls the `ready` probe (its one probe driver and its `expect`) until it passes, the daemon exits, or `timeout`.
+    static func poll(_ node: PlanNode, pid: Int32, launched: LaunchedProcess, output: String, timeout: Duration,
+                     context: DriverContext) async throws {
+        let entries = node.entries ?? []
+        let drivers = entries.filter { BuiltinDrivers.probes[$0.key] != nil }
+        guard drivers.count == 1, let entry = drivers.first, let probe = BuiltinDrivers.probes[entry.key] else {
+            throw DriverError(spec.key, "`ready` needs exactly one probe driver (\(BuiltinDrivers.probes.keys.sorted().joined(separator: ", "))) and its `expect`")
+        }
+        guard let expectNode = entries.first(where: { $0.key == "expect" })?.value else {
+            throw DriverError(spec.key, "`ready` needs an `expect`, so readiness is measured, not assumed")
+        }
+        let (parsed, diagnostics) = Tolerance.parse(expectNode)
+        guard let tolerance = parsed else {
+            throw DriverError(spec.key, "`ready.expect`: \(diagnostics.map(\.message).joined(separator: "; "))")
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var attempts = 0
+        var last = "no attempt yet"
+        while true {
+            if let ended = launched.termination {
+                throw DriverError(spec.key, "pid \(pid) \(ended) before `ready` passed; see \(output)")
+            }
+            attempts += 1
+            do {
+                let seen = try await probe.observe(entry.value, context: context)
+                let judgement = tolerance.judge(seen.value, label: entry.key)
+                if judgement.passed { return }
+                last = judgement.message
+            } catch {
+                last = "\(error)"
+            }
+            if clock.now >= deadline {
+                throw DriverError(spec.key, "`ready` did not pass within \(DurationSyntax.format(timeout)) (\(attempts) attempts; last: \(context.mask(last))); see \(output). The daemon is stopped by the step's undo")
+            }
+            if attempts % 5 == 0 { context.progress("waiting for `ready` (\(attempts) attempts; last: \(context.mask(last)))") }
+            try await Task.sleep(for: .milliseconds(500))
+        }
     }
 
     static func hostPort(_ text: String) throws -> (String, Int) {

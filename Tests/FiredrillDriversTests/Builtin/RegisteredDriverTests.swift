@@ -144,7 +144,8 @@ struct RegisteredDriverTests {
             let port = try ProcessStartTests.freePort()
             let outcome = try await ProcessStartDriver().run(try params("""
                 { run: [python3, -m, http.server, --bind, 127.0.0.1, '\(port)'], env: { DRILL: '1' }, cwd: /tmp,
-                  output: /dev/null, ready-port: '127.0.0.1:\(port)', ready-after: 10ms, ready-timeout: 30s, grace: 1s }
+                  output: /dev/null, ready-port: '127.0.0.1:\(port)', ready-after: 10ms,
+                  ready: { http: { url: 'http://127.0.0.1:\(port)/' }, expect: { status: 200 } }, ready-timeout: 30s, grace: 1s }
                 """), context: context)
             let pid = try #require(outcome.output["pid"]?.intValue.map(Int32.init))
             kill(pid, SIGKILL)

@@ -137,6 +137,34 @@ struct ProcessStartTests {
         #expect(FileManager.default.fileExists(atPath: directory + "/daemon.log"))
     }
 
+    @Test func readyPollsAProbeWithItsExpect() async throws {
+        let port = try Self.freePort()
+        let outcome = try await ProcessStartDriver().run(try params("""
+            { run: [python3, -m, http.server, --bind, 127.0.0.1, '\(port)'], cwd: /tmp, output: /dev/null,
+              ready: { tcp: { host: 127.0.0.1, port: \(port) }, expect: { connected: true } }, ready-timeout: 30s }
+            """), context: CloudTestContext().context)
+        let pid = try #require(outcome.output["pid"]?.intValue.map(Int32.init))
+        defer { kill(pid, SIGKILL) }
+        _ = try await TCPConnector.connect(host: "127.0.0.1", port: port, timeout: .seconds(5))
+    }
+
+    @Test func aReadyProbeThatNeverPassesFailsTheStepWithItsLastJudgement() async throws {
+        let port = try Self.freePort()
+        let test = CloudTestContext()
+        let error = await #expect(throws: DriverError.self) {
+            try await ProcessStartDriver().run(try params("""
+                { run: [sleep, '30'], ready: { tcp: { host: 127.0.0.1, port: \(port) }, expect: { connected: true } }, ready-timeout: 1s }
+                """), context: test.context)
+        }
+        #expect(error?.description.contains("did not pass within") == true)
+        // The journaled undo stops the daemon the failed step leaves.
+        let intent = try #require(await test.intents.first)
+        _ = try await ProcessStopUndo().undo(intent.action.params, context: test.context)
+        let token = try #require(intent.action.params["token"]?.stringValue)
+        let left = ProcessStopUndo.processes(carrying: token)
+        #expect(left.isEmpty)
+    }
+
     @Test func aDaemonThatExitsBeforeItsPortOpensFailsTheStep() async throws {
         let port = try Self.freePort()
         let error = await #expect(throws: DriverError.self) {
