@@ -94,6 +94,14 @@ struct ProcessTreeAndUnitTests {
         #expect(ControlGroup.unitName("nginx") == "nginx.service")
         #expect(ControlGroup.unitName("nginx.service") == "nginx.service")
         #expect(ControlGroup.unitName("session-2.scope") == "session-2.scope")
+        // A cgroup mount root is the whole host: refused, never read as "every process".
+        for root in ["/", "/sys/fs/cgroup", "/sys/fs/cgroup/unified/", "/sys/fs/cgroup/systemd"] {
+            #expect(throws: ProcessError.self) { try ControlGroup.at(path: root) }
+        }
+        let error2 = await #expect(throws: DriverError.self) {
+            try await ProcessKillDriver().run(try params("{ cgroup: /sys/fs/cgroup }"), context: CloudTestContext().context)
+        }
+        #expect(error2?.description.contains("whole host") == true)
         let error = await #expect(throws: DriverError.self) {
             try await ProcessKillDriver().run(try params("{ unit: firedrill-no-such-unit-\(Int.random(in: 1000...9999)) }"), context: CloudTestContext().context)
         }
