@@ -12,7 +12,7 @@ public struct ProcessStartDriver: StepDriver, DeclaredDriver {
             ParamSpec("run", .argv, required: true, "the daemon's argv (no shell)"),
             ParamSpec("env", .stringMap, "extra environment variables (the runner's environment is inherited)"),
             ParamSpec("cwd", .string, "working directory"),
-            ParamSpec("output", .string, "file the daemon's stdout and stderr are appended to (default: a file in the temporary directory, named in the step's output)"),
+            ParamSpec("output", .string, "file the daemon's stdout and stderr are appended to (default: `<step>.log` in the run directory)"),
             ParamSpec("ready-port", .string, "host:port that must accept a TCP connection before the step returns"),
             ParamSpec("ready", .probe, "a probe that must pass before the step returns: one probe driver (`http`, `tcp`, `command`, …) with its `expect`, polled every 500 ms up to `ready-timeout`"),
             ParamSpec("ready-after", .duration, "a delay before the step returns (after `ready-port`, when both are given)"),
@@ -35,8 +35,7 @@ public struct ProcessStartDriver: StepDriver, DeclaredDriver {
         let readyTimeout = try p.duration("ready-timeout") ?? .seconds(30)
         let grace = try p.duration("grace") ?? .seconds(5)
         let token = UUID().uuidString.lowercased()
-        let output = p.optionalString("output")
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("firedrill-\(context.name)-\(token.prefix(8)).log").path
+        let output = p.optionalString("output") ?? Self.defaultOutput(step: context.name, token: token, runDirectory: context.runDirectory)
 
         let undo = UndoAction(
             key: ProcessStopUndo.key,
@@ -129,6 +128,14 @@ public struct ProcessStartDriver: StepDriver, DeclaredDriver {
             if attempts % 5 == 0 { context.progress("waiting for `ready` (\(attempts) attempts; last: \(context.mask(last)))") }
             try await Task.sleep(for: .milliseconds(500))
         }
+    }
+
+    /// `<run dir>/<step>.log`; outside a run (or with a step name that is not a plain file name), a file in the
+    /// temporary directory.
+    static func defaultOutput(step: String, token: String, runDirectory: String?) -> String {
+        let safe = step.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." } && !step.hasPrefix(".")
+        if let runDirectory, safe, !step.isEmpty { return runDirectory + "/" + step + ".log" }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("firedrill-start-\(token.prefix(8)).log").path
     }
 
     static func hostPort(_ text: String) throws -> (String, Int) {

@@ -27,7 +27,7 @@ import Glibc
         environment: test
         method:
           - name: start-daemon
-            process.start: { run: [python3, -m, http.server, --bind, 127.0.0.1, "\(port)"], cwd: "\(dir)", output: "\(dir)/daemon.log", ready-port: "127.0.0.1:\(port)" }
+            process.start: { run: [python3, -m, http.server, --bind, 127.0.0.1, "\(port)"], cwd: "\(dir)", ready-port: "127.0.0.1:\(port)" }
           - name: hold
             wait: 60s
         """.write(toFile: plan, atomically: true, encoding: .utf8)
@@ -44,6 +44,8 @@ import Glibc
         try await Task.sleep(for: .milliseconds(200))
         #expect(Self.listening(port), "the daemon must outlive the runner")
 
+        // The daemon's output goes to `<step>.log` in the run directory by default.
+        #expect(FileManager.default.fileExists(atPath: runDir + "/start-daemon.log"))
         let contents = try JournalReader.read(at: URL(fileURLWithPath: runDir + "/journal.jsonl"))
         #expect(contents.events.contains { $0.type == "undo.intent" })
         let recover = try ChildProcess([binary, "recover", runDir])
