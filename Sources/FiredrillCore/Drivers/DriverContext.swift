@@ -17,6 +17,8 @@ public struct DriverContext: Sendable {
     public var record: @Sendable (_ type: String, _ data: JSONValue) async -> Void
     /// A progress line for people following the run.
     public var progress: @Sendable (String) -> Void
+    /// The run's directory (journal, reports), where a driver may keep files of its own; nil outside a run.
+    public var runDirectory: String?
 
     public init(
         name: String, role: String = "step", timeout: Duration, maxTargets: Int = 10, secrets: [String] = [],

@@ -151,13 +151,15 @@ public struct StepRunner: Sendable {
     func makeContext(_ name: String, timeout: Duration, secrets: [String], restoring: Bool = false) -> DriverContext {
         let ledger = self.ledger
         let recorder = self.recorder
-        return DriverContext(
+        var context = DriverContext(
             name: name, timeout: timeout, maxTargets: maxTargets, secrets: secrets,
             willApply: { action in try await ledger.willApply(action, step: name, restoration: restoring) },
             didUndo: { token, how in try await ledger.didUndo(token, how: how) },
             record: { type, data in await recorder.note(driverEvent: type, step: name, data) },
             progress: { line in recorder.progress(step: name, line) }
         )
+        context.runDirectory = runDirectory
+        return context
     }
 
     public func currentResolver() async -> Resolver {

@@ -12,12 +12,14 @@ extension BuiltinDrivers {
         TrafficProbeDriver(),
     ]
 
-    /// The local process faults and the undo of `process.pause`.
+    /// The local process faults, `process.start`, and their undos.
     static let processDrivers: [any RegisteredDriver] = [
         ProcessKillDriver(),
         ProcessPauseDriver(),
         ProcessRestartDriver(),
         ProcessResumeUndo(),
+        ProcessStartDriver(),
+        ProcessStopUndo(),
     ]
 
     /// The floods and their shared undo.

@@ -18,6 +18,8 @@ public enum ProcessError: Error, Sendable, Equatable, CustomStringConvertible {
     case launchSpecUnavailable(pid: Int32, reason: String)
     /// The process could not be started.
     case launchFailed(argv: [String], reason: String)
+    /// No cgroup directory (with a `cgroup.procs`) for this unit or path.
+    case cgroupNotFound(name: String, searched: [String])
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum ProcessError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot read how pid \(pid) was started: \(reason)"
         case .launchFailed(let argv, let reason):
             return "cannot start \(CommandLineDisplay.render(argv)): \(reason)"
+        case .cgroupNotFound(let name, let searched):
+            return "no cgroup for \(name) (is the unit running? looked in \(searched.joined(separator: ", ")))"
         }
     }
 }

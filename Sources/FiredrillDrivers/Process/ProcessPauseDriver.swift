@@ -6,7 +6,7 @@ public struct ProcessPauseDriver: StepDriver, DeclaredDriver {
     public static let spec = DriverSpec(
         "process.pause", role: .step, "Stops local processes with SIGSTOP and resumes them with SIGCONT after `for`.",
         timeout: "none",
-        params: ProcessParams.target + [
+        params: ProcessParams.target + [ProcessParams.tree,
             ParamSpec("for", .duration, required: true, "how long the processes stay paused"),
         ] + DriverCatalog.selection(),
         rules: ProcessParams.rules,
@@ -18,7 +18,7 @@ public struct ProcessPauseDriver: StepDriver, DeclaredDriver {
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {
         let p = Self.params(params)
         guard let hold = try p.duration("for") else { throw DriverError(Self.spec.key, "`for` is required") }
-        let targets = try await ProcessTargets(key: Self.spec.key, params: p).resolve(context: context)
+        let targets = try await ProcessTargets(key: Self.spec.key, params: p, readsTree: true).resolve(context: context)
         if targets.isEmpty { return StepOutcome(output: ["targets": []], summary: "no process matched; skipped") }
         let pids = targets.map(\.pid)
         let undo = UndoAction(
@@ -28,16 +28,17 @@ public struct ProcessPauseDriver: StepDriver, DeclaredDriver {
         )
         let token = try await context.willApply(undo)
         let controller = ProcessController()
-        for pid in pids { try? controller.pause(pid) }
+        // Parents are stopped before their children; resumed children first, so no parent sees a stopped child.
+        for t in targets where ProcessTree.isSame(t) { try? controller.pause(t.pid) }
         context.progress("paused pid \(pids.map(String.init).joined(separator: ", ")) for \(DurationSyntax.format(hold))")
         do {
             try await Task.sleep(for: hold)
         } catch {
-            for pid in pids { try? controller.resume(pid) }
+            for t in targets.reversed() where ProcessTree.isSame(t) { try? controller.resume(t.pid) }
             try? await context.didUndo(token, "resumed early: the step was cancelled")
             throw error
         }
-        for pid in pids { try? controller.resume(pid) }
+        for t in targets.reversed() where ProcessTree.isSame(t) { try? controller.resume(t.pid) }
         try await context.didUndo(token, "resumed after \(DurationSyntax.format(hold))")
         return StepOutcome(output: ["targets": ProcessTargets.json(targets, context), "seconds": .number(hold.seconds)],
                            summary: "paused pid \(pids.map(String.init).joined(separator: ", ")) for \(DurationSyntax.format(hold))")

@@ -6,11 +6,11 @@ public struct ProcessRestartDriver: StepDriver, DeclaredDriver {
     public static let spec = DriverSpec(
         "process.restart", role: .step, "Stops local processes and starts the same command line again.",
         timeout: "60s",
-        params: ProcessParams.target + [
+        params: ProcessParams.single + [
             ParamSpec("signal", .signal, default: "TERM", "the signal that stops the process"),
             ParamSpec("grace", .duration, default: "10s", "how long to wait for it to exit before SIGKILL"),
         ] + DriverCatalog.selection(),
-        rules: ProcessParams.rules
+        rules: ProcessParams.singleRules
     )
 
     public init() {}

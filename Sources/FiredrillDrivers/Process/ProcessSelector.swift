@@ -10,12 +10,15 @@ public struct ProcessSelector: Sendable {
         case pidfile(String)
         /// A regular expression searched in `/proc/<pid>/cmdline`, NULs read as spaces.
         case match(String)
+        /// Every process in a cgroup and the cgroups below it; `label` is how the plan named it.
+        case cgroup(directory: String, label: String)
 
         public var description: String {
             switch self {
             case .pid(let pid): "pid \(pid)"
             case .pidfile(let path): "pidfile \(path)"
             case .match(let pattern): "processes matching /\(pattern)/"
+            case .cgroup(let directory, let label): "\(label) (cgroup \(directory))"
             }
         }
     }
@@ -29,6 +32,7 @@ public struct ProcessSelector: Sendable {
         case .pid(let pid): process(pid: pid)
         case .pidfile(let path): try processes(inPidfile: path)
         case .match(let pattern): try processes(matching: pattern)
+        case .cgroup(let directory, _): processes(inCgroup: ControlGroup(directory: directory))
         }
     }
 
@@ -59,6 +63,14 @@ public struct ProcessSelector: Sendable {
             found.append(snapshot)
         }
         return found.sorted { ($0.startSecondsSinceBoot, $0.pid) < ($1.startSecondsSinceBoot, $1.pid) }
+    }
+
+    /// Every live process of a cgroup (and the cgroups below it), oldest first, except this process and its ancestors.
+    func processes(inCgroup group: ControlGroup) -> [ProcessSnapshot] {
+        let excluded = Self.selfAndAncestors()
+        return group.pids().filter { !excluded.contains($0) }
+            .compactMap { ProcessSnapshot.read(pid: $0) }.filter { !$0.isZombie }
+            .sorted { ($0.startSecondsSinceBoot, $0.pid) < ($1.startSecondsSinceBoot, $1.pid) }
     }
 
     /// The pid on the first line of a pidfile.

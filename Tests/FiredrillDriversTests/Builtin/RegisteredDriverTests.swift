@@ -19,7 +19,7 @@ struct RegisteredDriverTests {
     /// The declared drivers exercised here; `DeclaredDriverTests.examples` holds the others.
     static let localKeys: [String] = [
         "http", "tcp", "postgres", "command", "prometheus", "traffic",
-        "process.kill", "process.pause", "process.restart",
+        "process.kill", "process.pause", "process.restart", "process.start",
         "flood.tcp", "flood.http", "flood.postgres",
     ]
 
@@ -44,7 +44,7 @@ struct RegisteredDriverTests {
         // Every undo a catalog entry promises has a registered undo driver behind it.
         #expect(BuiltinDrivers.catalog.all.contains { $0.undo != nil })
         #expect(Set(undoKeys).isSuperset(of: [
-            "process.resume", "process-group.end", "flood.release", "kubernetes.scale-restore", "kubernetes.uncordon",
+            "process.resume", "process.stop", "process-group.end", "flood.release", "kubernetes.scale-restore", "kubernetes.uncordon",
             "aws.ec2.start-instances", "aws.ecs.restore-service", "aws.route53.restore-record",
         ]))
     }
@@ -139,6 +139,17 @@ struct RegisteredDriverTests {
             #expect((seen.value["requests"]?.doubleValue ?? 0) >= 1)
         case "process.kill", "process.pause", "process.restart":
             try await exerciseProcessDriver(key, context)
+            if key != "process.restart" { try await exerciseProcessGroups(key, context) }
+        case "process.start":
+            let port = try ProcessStartTests.freePort()
+            let outcome = try await ProcessStartDriver().run(try params("""
+                { run: [python3, -m, http.server, --bind, 127.0.0.1, '\(port)'], env: { DRILL: '1' }, cwd: /tmp,
+                  output: /dev/null, ready-port: '127.0.0.1:\(port)', ready-after: 10ms,
+                  ready: { http: { url: 'http://127.0.0.1:\(port)/' }, expect: { status: 200 } }, ready-timeout: 30s, grace: 1s }
+                """), context: context)
+            let pid = try #require(outcome.output["pid"]?.intValue.map(Int32.init))
+            kill(pid, SIGKILL)
+            #expect(await waitUntilGone(pid, timeout: .seconds(10)))
         case "flood.tcp":
             let listener = try HoldingTCPListener()
             defer { listener.stop() }
@@ -170,6 +181,30 @@ struct RegisteredDriverTests {
         let env = standIn.environment.map { "\($0.key): '\($0.value)'" }.sorted().joined(separator: ", ")
         let run = argv.map { "'\($0)'" }.joined(separator: ", ")
         return "{ run: [\(run)], env: { \(env) }, cwd: /tmp, ok-exit-codes: ['0'] }"
+    }
+
+    /// `tree`, `cgroup` and `unit` of the signalling faults: a tree under a sleeper's python parent, a cgroup-layout
+    /// directory listing a sleeper, and a unit that does not exist (read, then refused).
+    static func exerciseProcessGroups(_ key: String, _ context: DriverContext) async throws {
+        let tree = try await ProcessTreeFixture.start()
+        defer { tree.killAll() }
+        let group = try TestCgroup.make()
+        let (sleeper, _) = try await launchSleeper()
+        defer { kill(sleeper.pid, SIGKILL) }
+        try group.add(sleeper.pid)
+        let rest = key == "process.kill" ? "signal: KILL" : "for: 100ms"
+        let run: (String) async throws -> StepOutcome = { yaml in
+            key == "process.kill" ? try await ProcessKillDriver().run(try params(yaml), context: context)
+                : try await ProcessPauseDriver().run(try params(yaml), context: context)
+        }
+        let inTree = try await run("{ pid: \(tree.root.pid), tree: true, \(rest) }")
+        #expect(inTree.output["targets"]?.arrayValue?.count == 4)
+        let inGroup = try await run("{ cgroup: '\(group.directory)', \(rest) }")
+        #expect(inGroup.output["targets"]?.arrayValue?.count == 1)
+        await #expect(throws: DriverError.self) { _ = try await run("{ unit: firedrill-no-such-unit-\(Int.random(in: 1000...9999)), \(rest) }") }
+        if key == "process.kill" { #expect(await waitUntilGone(tree.root.pid, timeout: .seconds(10))) }
+        kill(sleeper.pid, SIGKILL)
+        await group.remove()
     }
 
     /// `process.*` three times, once per way of naming the target (`pid`, `pidfile`, `match`), each on a real
