@@ -166,6 +166,9 @@ public actor Journal {
     /// Whether checkpoints and the seal are signed.
     public var isSigned: Bool { signer != nil }
 
+    /// Whether the seal is written (nothing more can be).
+    public var isSealed: Bool { sealed }
+
     /// Appends the seal: `journal.sealed`, with the head hash and event count it covers, signed when the journal
     /// has a key. Written after `run.ended` (and after `recover.ended`); a journal whose last event is not a seal
     /// is unfinished or truncated.

@@ -28,6 +28,10 @@ public actor RunRecorder {
         do {
             try await record(type: type, step: step, data)
         } catch {
+            if await journal.isSealed {
+                StandardStreams.err("firedrill: \(type) after the run ended is not journaled: the journal is sealed\n")
+                return
+            }
             StandardStreams.err("firedrill: journal write failed for \(type): \(error)\n")
         }
     }
@@ -38,6 +42,9 @@ public actor RunRecorder {
         do {
             event = try await journal.append(type: type, step: step, data: mask(data))
         } catch {
+            // After the seal the run is over: something still running (a proxy left up by `rollbacks: never`) is
+            // simply not journaled, and that is no write failure of the run.
+            if await journal.isSealed { throw error }
             if writeFailure == nil {
                 writeFailure = "\(error)"
                 StandardStreams.err("firedrill: THE JOURNAL COULD NOT BE WRITTEN (\(error)): nothing more is injected; rollbacks still run, unrecorded where they must be\n")
