@@ -19,6 +19,14 @@ public final class LoopbackClient: @unchecked Sendable {
 
     /// Connects to 127.0.0.1:`port`; nil when the connection is refused or fails.
     public init?(port: Int) {
+        guard let fd = Self.connectedSocket(port: port) else { return nil }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        self.fd = fd
+    }
+
+    /// A blocking socket connected to 127.0.0.1:`port`, owned by the caller; nil when refused or failed.
+    static func connectedSocket(port: Int) -> Int32? {
         let fd = socket(AF_INET, socketStream, 0)
         guard fd >= 0 else { return nil }
         var address = sockaddr_in()
@@ -32,9 +40,7 @@ public final class LoopbackClient: @unchecked Sendable {
             close(fd)
             return nil
         }
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        self.fd = fd
+        return fd
     }
 
     deinit { close(fd) }

@@ -65,7 +65,7 @@ public final class StallingTCPProxy: Sendable {
     /// Copies bytes between `client` and a new upstream connection until one side closes or the listener stops.
     /// Every poll waits at most 10ms, so a stall takes effect within one copy and a stop within 10ms.
     private static func forward(_ client: Int32, upstreamPort: Int, stopFD: Int32, stalled: () -> Bool) {
-        guard let upstream = connectLoopback(port: upstreamPort) else { return }
+        guard let upstream = LoopbackClient.connectedSocket(port: upstreamPort) else { return }
         defer { close(upstream) }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -99,23 +99,6 @@ public final class StallingTCPProxy: Sendable {
             written += n
         }
         return true
-    }
-
-    private static func connectLoopback(port: Int) -> Int32? {
-        let fd = socket(AF_INET, socketStream, 0)
-        guard fd >= 0 else { return nil }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return nil
-        }
-        return fd
     }
 
     #if canImport(Glibc)
