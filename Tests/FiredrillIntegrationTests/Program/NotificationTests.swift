@@ -17,6 +17,20 @@ import Testing
         ProcessInfo.processInfo.environment.merging(extra) { $1 }
     }
 
+    /// A `rollbacks:` section whose one step succeeds only once the receiver's log (`log`) holds the `aborted`
+    /// notice (bounded: 200 × 0.1 s), proving the abort is told while the rollbacks run.
+    static func rollbackWaitingForTheAbortNotice(_ log: String) -> String {
+        """
+        rollbacks:
+          - name: wait-for-the-abort-notice
+            command:
+              - sh
+              - -c
+              - 'for i in $(seq 200); do grep -qF ''event\\":\\"aborted'' "$0" 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
+              - "\(log)"
+        """
+    }
+
     @Test func theRunIsAnnouncedAndItsEndingToldToAWebhookAndToSlackWithRetries() async throws {
         let dir = try TempDirectory.make(prefix: "notify")
         // The first two requests fail: the bounded retry gets the announcement through.
@@ -169,13 +183,7 @@ import Testing
             command: [touch, "\(flag)"]
           - name: linger
             command: [sleep, "20"]
-        rollbacks:
-          - name: wait-for-the-abort-notice
-            command:
-              - sh
-              - -c
-              - 'for i in $(seq 200); do grep -qF ''event\\":\\"aborted'' "$0" 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
-              - "\(receiver.log)"
+        \(Self.rollbackWaitingForTheAbortNotice(receiver.log))
         notify:
           - webhook: \(receiver.url("/hook"))
 
@@ -209,13 +217,7 @@ import Testing
         method:
           - name: linger
             command: [sleep, "30"]
-        rollbacks:
-          - name: wait-for-the-abort-notice
-            command:
-              - sh
-              - -c
-              - 'for i in $(seq 200); do grep -qF ''event\\":\\"aborted'' "$0" 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
-              - "\(receiver.log)"
+        \(Self.rollbackWaitingForTheAbortNotice(receiver.log))
         notify:
           - webhook: \(receiver.url("/hook"))
 
