@@ -57,11 +57,14 @@ enum StoreQueries {
             if version > StoreSchema.currentVersion { throw StoreSchema.tooNew(store, version: version) }
             return version
         }
-        try await db.transaction([(StoreSchema.versionTable, [])])
+        // Under the lock too: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against itself (two creators
+        // race on the catalog and one fails on a duplicate key).
+        let locked: [(sql: String, parameters: [String?])] = lock.map { [($0, [])] } ?? []
+        try await db.transaction(locked + [(StoreSchema.versionTable, [])])
         let version = try await currentVersion(db)
         if version > StoreSchema.currentVersion { throw StoreSchema.tooNew(store, version: version) }
         for next in (version + 1)..<(max(version, min(target, StoreSchema.currentVersion)) + 1) {
-            var statements: [(sql: String, parameters: [String?])] = lock.map { [($0, [])] } ?? []
+            var statements = locked
             statements += StoreSchema.migrations[next - 1].map { ($0, []) }
             statements.append(("INSERT INTO firedrill_schema_migrations (version, applied_at) VALUES (?, ?)",
                                [String(next), RunRecord.rfc3339(Date())]))

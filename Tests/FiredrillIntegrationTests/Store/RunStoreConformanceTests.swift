@@ -42,6 +42,33 @@ import Testing
         await again.close()
     }
 
+    /// Runners that start together against a store nobody has opened yet (a fresh shared database, a new
+    /// reports root) all get the schema: none fails on another's half-made tables.
+    @Test(arguments: StoreBackend.allCases)
+    func runnersOpeningAFreshStoreAtOnceAllGetTheCurrentSchema(_ backend: StoreBackend) async throws {
+        let factory = try await StoreFactory.start(backend)
+        defer { factory.stop() }
+        for round in 0..<4 {
+            let location = try await factory.freshLocation("together\(round)")
+            let versions = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let store = try await factory.open(location)
+                        let version = try await store.schemaVersion()
+                        await store.close()
+                        return version
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(versions == Array(repeating: StoreSchema.currentVersion, count: 8), "round \(round)")
+            let store = try await factory.open(location)
+            let applied = try await (store as! any SQLDatabase).rows("SELECT COUNT(*) FROM firedrill_schema_migrations", [])
+            #expect(applied.first?.first == String(StoreSchema.currentVersion), "each migration recorded once")
+            await store.close()
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aStoreWrittenByANewerFiredrillIsRefusedWithAClearMessage(_ backend: StoreBackend) async throws {
         let factory = try await StoreFactory.start(backend)
