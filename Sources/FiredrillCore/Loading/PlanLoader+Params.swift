@@ -42,7 +42,20 @@ extension PlanLoader {
         for entry in entries {
             guard let p = spec.param(entry.key) else { continue }
             checkValue(entry.value, type: p.type, name: shorthand ? spec.key : "\(spec.key).\(entry.key)")
+            if p.type == .probe, !DriverCatalog.control.contains(where: { $0.key == spec.key }) {
+                checkStepProbe(entry.value, name: "\(spec.key).\(entry.key)")
+            }
             if spec.key.hasPrefix("aws.") { refuseFileScheme(entry.value, name: "\(spec.key).\(entry.key)") }
+        }
+    }
+
+    /// A probe a driver polls itself (`process.start`'s `ready`): its driver, parameters and `expect` are checked at
+    /// load, at their lines, like a steady-state probe's. (`until`'s probe is the runner's, checked with the step.)
+    mutating func checkStepProbe(_ node: PlanNode, name: String) {
+        guard node.entries != nil, let spec = probe(node, section: name, index: nil, allowUse: false) else { return }
+        if spec.expectNode == nil {
+            error(node.location, "`\(name)` needs an `expect`: a probe that checks nothing would pass at once, so readiness would be assumed, not measured",
+                  hint: "for example `expect: { connected: true }` for `tcp`, `expect: { status: 200 }` for `http`")
         }
     }
 

@@ -149,8 +149,9 @@ extension PlanLoader {
         return result
     }
 
-    mutating func probe(_ node: PlanNode, section: String, index: Int, allowUse: Bool, steadyState: [ProbeSpec] = []) -> ProbeSpec? {
-        let context = section == "recovered" ? "`recovered`" : "\(section)[\(index + 1)]"
+    /// One probe: an item of a list (`index`), or a single probe named by its key (`recovered`, a step's `ready`).
+    mutating func probe(_ node: PlanNode, section: String, index: Int?, allowUse: Bool, steadyState: [ProbeSpec] = []) -> ProbeSpec? {
+        let context = index.map { "\(section)[\($0 + 1)]" } ?? "`\(section)`"
         guard let entries = node.entries else {
             let hint = section == "recovered" && node.sequence != nil
                 ? "`recovered` is one probe, not a list: remove the `- `"
@@ -165,7 +166,9 @@ extension PlanLoader {
         var base: ProbeSpec?
         if let useNode = node["use"] {
             if !allowUse {
-                error(useNode.location, "`use` reuses a steady-state probe, so it cannot appear in `steady-state` itself")
+                error(useNode.location, index == nil
+                      ? "\(context) cannot `use` a steady-state probe: write its driver and `expect` here"
+                      : "`use` reuses a steady-state probe, so it cannot appear in `steady-state` itself")
             } else if let target = string(useNode, "use") {
                 base = steadyState.first { $0.name == target }
                 if base == nil {
@@ -214,7 +217,7 @@ extension PlanLoader {
         }
         var spec = ProbeSpec(
             name: node["name"].flatMap { string($0, "name") } ?? base?.name
-                ?? (section == "recovered" ? "recovered" : "\(section)-\(index + 1)-\(call.key)"),
+                ?? index.map { "\(section)-\($0 + 1)-\(call.key)" } ?? section,
             call: call, expect: expect, expectNode: expectNode, timeout: base?.timeout, uses: base?.name, location: node.location
         )
         if let base {

@@ -184,7 +184,7 @@ public struct PlanLoader {
                   hint: "`manual` steps at the head of `disaster` run before the injection (the RTO clock starts after them)")
         }
         if let node = root["recovered"] {
-            plan.recovered = probe(node, section: "recovered", index: 0, allowUse: true, steadyState: plan.steadyState)
+            plan.recovered = probe(node, section: "recovered", index: nil, allowUse: true, steadyState: plan.steadyState)
         } else {
             error(kindLocation(root), "a Drill needs `recovered`: the probe whose passes stop the RTO clock",
                   hint: "for example `recovered: { http: { url: … }, expect: { status: 200 }, every: 1s, consecutive: 3 }`")

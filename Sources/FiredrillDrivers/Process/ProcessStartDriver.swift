@@ -22,6 +22,11 @@ public struct ProcessStartDriver: StepDriver, DeclaredDriver {
         undo: "SIGTERM to the daemon and every process it started, SIGKILL after `grace`"
     )
 
+    /// The daemon's argv, exactly as it is started (never through a shell).
+    public static func dryRunArgv(_ p: DriverParams, environment: [String: String]) throws -> [[String]]? {
+        p.list("run").map { [$0] }
+    }
+
     public init() {}
 
     public func run(_ params: PlanNode, context: DriverContext) async throws -> StepOutcome {

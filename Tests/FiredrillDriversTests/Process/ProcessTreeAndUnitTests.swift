@@ -156,6 +156,35 @@ struct ProcessStartTests {
         _ = try await TCPConnector.connect(host: "127.0.0.1", port: port, timeout: .seconds(5))
     }
 
+    /// The `ready` probe is checked when the plan loads, at its line, like any probe; and `firedrill plan` shows the
+    /// daemon's argv.
+    @Test func aReadyProbeIsCheckedAtLoadAndThePlanShowsTheArgv() throws {
+        let yaml = """
+        apiVersion: firedrill/v1
+        kind: Experiment
+        name: start-plan
+        title: daemons whose readiness cannot be checked
+        environment: test
+        method:
+          - name: no-expect
+            process.start: { run: [sleep, '30'], ready: { tcp: { host: 127.0.0.1, port: 1 } } }
+          - name: no-driver
+            process.start: { run: [sleep, '30'], ready: { htp: { url: "http://127.0.0.1:1/" }, expect: 200 } }
+          - name: bad-param
+            process.start: { run: [sleep, '30'], ready: { tcp: { host: 127.0.0.1, prot: 1 }, expect: { connected: true } } }
+          - name: fine
+            process.start: { run: [sleep, '30'], ready: { tcp: { host: 127.0.0.1, port: 1 }, expect: { connected: true } } }
+        """
+        let result = PlanLoader.load(data: Data(yaml.utf8), path: "start.yaml", catalog: TestCatalog.builtin)
+        let lines = result.errors.map(\.headline)
+        #expect(lines.contains { $0.hasPrefix("start.yaml:8:") && $0.contains("`process.start.ready` needs an `expect`") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("start.yaml:10:") && $0.contains("htp") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("start.yaml:12:") && $0.contains("prot") }, "\(lines)")
+        #expect(!lines.contains { $0.hasPrefix("start.yaml:14:") }, "\(lines)")
+        let fine = try params("{ run: [sleep, '30'], ready-port: '127.0.0.1:1' }")
+        #expect(BuiltinDrivers.describeArgv("process.start", fine) == [["sleep", "30"]])
+    }
+
     @Test func aReadyProbeThatNeverPassesFailsTheStepWithItsLastJudgement() async throws {
         let port = try Self.freePort()
         let test = CloudTestContext()
