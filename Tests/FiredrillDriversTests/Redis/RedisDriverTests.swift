@@ -112,7 +112,7 @@ struct RedisDriverTests {
         #expect(outcome.summary.contains("unpaused after 1.5s"), "\(outcome.summary)")
         #expect(await context.intents.first?.action.key == "redis.unpause")
         let after = Self.seconds { _ = redis.send("SET k w") }
-        #expect(after < 0.5, "a write after the pause took \(after)s")
+        #expect(after < 5, "a write after the pause took \(after)s")
     }
 
     @Test func theUndoUnpausesAServerAKilledRunnerLeftPaused() async throws {
@@ -124,7 +124,7 @@ struct RedisDriverTests {
                                                     context: DriverContext(name: "undo", timeout: .seconds(30)))
         #expect(how == "CLIENT UNPAUSE on \(redis.address)")
         let after = Self.seconds { _ = redis.send("SET k v") }
-        #expect(after < 0.5, "a write after the undo took \(after)s")
+        #expect(after < 10, "a write after the undo took \(after)s: the 60 s pause was not lifted")
         let late = try await RedisUnpauseUndo().undo(["address": .string(redis.address), "until": .number(until - 120)],
                                                      context: DriverContext(name: "undo", timeout: .seconds(30)))
         #expect(late.hasPrefix("nothing left"), "\(late)")
