@@ -30,7 +30,7 @@ struct TrafficProbeDriverTests {
         #expect(server.requestsServed == Int(requests))
         #expect(try number(observation, "success") == 100)
         #expect(try number(observation, "errors") == 0)
-        #expect(try number(observation, "p50") < 0.05)
+        #expect(try number(observation, "p50") < 0.25)
         #expect(try number(observation, "p99") >= number(observation, "p50"))
         #expect(try number(observation, "max") >= number(observation, "p99"))
         #expect(abs(try number(observation, "rate") - 200) <= 5)
@@ -91,7 +91,7 @@ struct TrafficProbeDriverTests {
         // About 100 of 400 requests were due during the 500 ms stall; the earliest of them waited it all.
         #expect(try number(observation, "max") >= 0.45, "\(observation.summary)")
         #expect(try number(observation, "p95") >= 0.35, "\(observation.summary)")
-        #expect(try number(observation, "p50") < 0.1, "\(observation.summary)")
+        #expect(try number(observation, "p50") < 0.2, "\(observation.summary)")
     }
 
     @Test func aGuardStreamJudgesTheSlidingWindowAndStopsOnRelease() async throws {

@@ -43,7 +43,7 @@ import Testing
 
         let recover = try ChildProcess([binary, "recover", runDir])
         #expect(await recover.wait(timeout: .seconds(60)) == 0, "recover: \(recover.readOutput())")
-        #expect(Self.writeSeconds(redis) < 1, "writes must go through once recover unpaused")
+        #expect(Self.writeSeconds(redis) < 10, "writes must go through once recover unpaused (not after the 2 minute pause)")
         let after = try JournalReader.read(at: URL(fileURLWithPath: runDir + "/journal.jsonl"))
         #expect(after.verification.isValid, "\(after.verification)")
         let done = try #require(after.events.first { $0.type == "undo.done" })
