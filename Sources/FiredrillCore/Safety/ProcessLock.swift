@@ -54,11 +54,23 @@ public final class ProcessLock: Sendable {
 
     deinit { _ = Foundation.close(fd) }
 
+    /// Creates `directory` and its missing parents; a folder that cannot be made (a reports root the user may not
+    /// write to) is named with the reason, not left to a bare "no such file" on the lock.
+    static func makeDirectories(_ directory: String, for path: String) throws {
+        var prefix = directory.hasPrefix("/") ? "" : "."
+        for component in directory.split(separator: "/") {
+            prefix += "/" + component
+            if Foundation.mkdir(prefix, 0o755) != 0, errno != EEXIST {
+                throw RunError("cannot create \(prefix) for the lock \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
     /// Takes the lock at `path` without waiting, creating the file and its directory, and records `holder` in it.
     /// - Throws: `Held` when another process holds it; `RunError` when the file cannot be opened.
     public static func acquire(_ path: String, holder: Holder) throws -> ProcessLock {
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty { try makeDirectories(directory, for: path) }
         let fd = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RunError("cannot open the lock \(path): \(String(cString: strerror(errno)))") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {

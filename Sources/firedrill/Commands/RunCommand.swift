@@ -91,6 +91,9 @@ struct RunCommand: AsyncParsableCommand {
             } catch let held as ProcessLock.Held {
                 Console.error(Self.inProgress(plan.name, directory: held.holder?.runDirectory, holder: held.holder) + "; refusing to start a second run (pass --concurrent to allow it)")
                 throw ExitStatus.failed
+            } catch let error as RunError {
+                Console.error("\(error); refusing to start: nothing was injected. Point --reports at a folder this user can write")
+                throw ExitStatus.failed
             }
         }
         let store = noStore ? nil : try await RunStoreHook.open(storeOptions, reportsRoot: reportsRoot)
