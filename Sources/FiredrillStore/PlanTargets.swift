@@ -38,6 +38,13 @@ public enum PlanTargets {
         return result.sorted { $0.text < $1.text }
     }
 
+    /// The targets of `plan`'s acting steps, its vars and secrets resolved for the identity and masked in the text
+    /// (the plan's secrets are read when they can be; a target that needs one it cannot read keeps the reference).
+    public static func targets(of plan: Plan) -> [PlanTarget] {
+        let resolver = (try? Resolver.forPlan(plan, readSecrets: true)) ?? (try? Resolver.forPlan(plan, readSecrets: false)) ?? Resolver()
+        return targets(of: plan, resolve: { resolver.substitute($0, maskSecrets: false) }, mask: resolver.mask)
+    }
+
     static func flatten(_ steps: [Step]) -> [DriverCall] {
         steps.flatMap { step -> [DriverCall] in
             switch step.action {

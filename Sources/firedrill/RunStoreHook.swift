@@ -39,8 +39,7 @@ struct RunStoreHook {
     /// Takes the lock across runners on each target the plan's acting steps name (`PlanTargets`), held with the
     /// plan lock for the run's life; refused (exit 3) when another runner, of any plan, holds one of them.
     func lockTargets(_ plan: Plan) async throws {
-        let resolver = (try? Resolver.forPlan(plan, readSecrets: true)) ?? (try? Resolver.forPlan(plan, readSecrets: false)) ?? Resolver()
-        let targets = PlanTargets.targets(of: plan, resolve: { resolver.substitute($0, maskSecrets: false) }, mask: resolver.mask)
+        let targets = PlanTargets.targets(of: plan)
         guard !targets.isEmpty else { return }
         let result: TargetLockResult
         do {

@@ -10,8 +10,8 @@ import Darwin
 /// file. The kernel releases it when the process dies, however it dies, so a lock can never outlive its holder
 /// and never needs clearing by hand. The descriptor is close-on-exec, so child processes do not inherit it.
 ///
-/// Used for a run directory (`runner.lock`: one live runner or `recover` per run) and for a plan under a reports
-/// root (one run of a plan at a time).
+/// Used for a run directory (`runner.lock`: one live runner or `recover` per run), for a plan under a reports
+/// root (one run of a plan at a time) and for each target a run acts on (`LocalTargetLocks`).
 public final class ProcessLock: Sendable {
     /// Who holds a lock.
     public struct Holder: Sendable, Codable, Equatable, CustomStringConvertible {
@@ -22,13 +22,16 @@ public final class ProcessLock: Sendable {
         public var command: String
         /// The run directory the holder works on.
         public var runDirectory: String?
+        /// The plan it runs, for a lock that is not the plan's own (a target lock).
+        public var plan: String?
 
-        public init(command: String, runDirectory: String?) {
+        public init(command: String, runDirectory: String?, plan: String? = nil) {
             self.pid = getpid()
             self.host = ProcessInfo.processInfo.hostName
             self.since = JournalClock.rfc3339(microseconds: JournalClock.system.wallMicroseconds())
             self.command = command
             self.runDirectory = runDirectory
+            self.plan = plan
         }
 
         public var description: String { "pid \(pid) on \(host) since \(since)" }

@@ -84,6 +84,7 @@ struct RunCommand: AsyncParsableCommand {
         let plan = try await ProductionSafety.admit(loaded, allowProduction: allowProduction, configFile: configFile)
         let config = try RunConfigFile.load(configFile, planPath: loaded.path)
         var planLock: ProcessLock?
+        var targetLocks: [ProcessLock] = []
         if !concurrent {
             do {
                 planLock = try ProcessLock.acquire(RunDirectory.planLockPath(root: reportsRoot, planName: plan.name),
@@ -95,6 +96,7 @@ struct RunCommand: AsyncParsableCommand {
                 Console.error("\(error); refusing to start: nothing was injected. Point --reports at a folder this user can write")
                 throw ExitStatus.failed
             }
+            targetLocks = try lockTargetsHere(plan)
         }
         let store = noStore ? nil : try await RunStoreHook.open(storeOptions, reportsRoot: reportsRoot)
         if let store, !concurrent {
@@ -136,6 +138,7 @@ struct RunCommand: AsyncParsableCommand {
         if let store { try await store.recordStart(runDirectory: prepared.0.runDirectory, environment: plan.environment) }
         await control.setRunDirectory(prepared.0.runDirectory)
         planLock?.record(.init(command: "run", runDirectory: prepared.0.runDirectory))
+        for lock in targetLocks { lock.record(.init(command: "run", runDirectory: prepared.0.runDirectory, plan: plan.name)) }
         var options = prepared.0
         if !quiet, !json, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
             // A person at the terminal can answer `manual` steps here; `firedrill confirm` works either way.
@@ -176,7 +179,7 @@ struct RunCommand: AsyncParsableCommand {
         if let failure = summary.journalFailure {
             Console.error("THE JOURNAL IS INCOMPLETE: a write failed (\(failure)); nothing was injected after it and rollbacks ran regardless. Check the disk, then `firedrill recover \(summary.runDirectory)` finishes anything still owed.")
         }
-        withExtendedLifetime(planLock) {}
+        withExtendedLifetime((planLock, targetLocks)) {}
         throw ExitCode(summary.exitCode)
     }
 
@@ -191,6 +194,26 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// "run DIR of PLAN is in progress (pid N on HOST since T)".
+    /// Takes this machine's lock on each target the plan's acting steps name (`LocalTargetLocks`); refused (exit 3)
+    /// when another run here, of any plan, holds one of them.
+    func lockTargetsHere(_ plan: Plan) throws -> [ProcessLock] {
+        let outcome: LocalTargetLocks.Outcome
+        do {
+            outcome = try LocalTargetLocks.acquire(PlanTargets.targets(of: plan), plan: plan.name, root: reportsRoot)
+        } catch {
+            Console.error("\(error); refusing to start: nothing was injected. Point --reports at a folder this user can write")
+            throw ExitStatus.failed
+        }
+        switch outcome {
+        case .acquired(let locks):
+            return locks
+        case .held(let target, let holder):
+            let who = holder.map { h in (h.plan.map { "a run of \($0)" } ?? "a run") + " (\(h))" + (h.runDirectory.map { " in \($0)" } ?? "") } ?? "a run that is starting"
+            Console.error("\(target.text) is being acted on by \(who); refusing to start \(plan.name): nothing was injected (pass --concurrent to allow it)")
+            throw ExitStatus.failed
+        }
+    }
+
     static func inProgress(_ plan: String, directory: String?, holder: ProcessLock.Holder?) -> String {
         "run \(directory.map { $0 + " " } ?? "")of \(plan) is " + (holder.map { "in progress (\($0))" } ?? "starting")
     }
