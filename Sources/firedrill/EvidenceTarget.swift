@@ -34,16 +34,26 @@ struct EvidenceTarget {
     }
 
     /// Appends `data` to `file` and re-renders the reports, which read the entry back from the file.
-    func append(_ data: JSONValue, to file: String, key: JournalSigningKey?) throws {
+    /// With `anchorFile`, the log's new entry count and head are appended there too (`EvidenceAnchor`).
+    func append(_ data: JSONValue, to file: String, key: JournalSigningKey?, anchorFile: String?) throws {
         let log = EvidenceLog(runDirectory: runDirectory, file: file)
-        let n: Int
+        let added: (seq: Int, head: String)
         do {
-            n = try log.append(data, sealHashes: sealHashes, lastSeal: lastSeal, key: key)
+            added = try log.append(data, sealHashes: sealHashes, lastSeal: lastSeal, key: key)
         } catch {
             Console.error("\(error)")
             throw ExitStatus.failed
         }
-        print("\(log.path): entry \(n)" + (key.map { ", signed by \($0.publicKey.fingerprint)" } ?? ", unsigned"))
+        print("\(log.path): entry \(added.seq)" + (key.map { ", signed by \($0.publicKey.fingerprint)" } ?? ", unsigned"))
+        if let anchorFile {
+            do {
+                try EvidenceAnchor(runDirectory: runDirectory, log: file, entries: added.seq, head: added.head).append(to: anchorFile)
+                print("anchored in \(anchorFile): \(file) entry \(added.seq)")
+            } catch {
+                Console.error("the entry is recorded, but could not be anchored: \(error)")
+                throw ExitStatus.failed
+            }
+        }
         do {
             for path in try ReportWriter.write(runDirectory: runDirectory) { print("report: \(path)") }
         } catch {

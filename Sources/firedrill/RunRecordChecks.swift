@@ -13,9 +13,11 @@ enum RunRecordChecks {
     static func check(directory: String, verification: VerificationResult, sealHashes seals: Set<String>,
                       prevAt: (Int) -> String, audit: JournalAudit, anchors: String?, trust: JournalTrust?) -> [Line] {
         var out: [Line] = []
+        var evidenceAnchors: [EvidenceAnchor] = []
         if let anchors {
             let runID = (directory as NSString).lastPathComponent
             do {
+                evidenceAnchors = try EvidenceAnchor.read(path: anchors, runID: runID)
                 let found = try JournalAnchor.read(path: anchors, runID: runID)
                 if found.isEmpty {
                     out.append(Line(ok: false, text: "the anchor file \(anchors) has no line for run \(runID)"))
@@ -37,11 +39,25 @@ enum RunRecordChecks {
         }
         for file in [EvidenceLog.signOffsFile, EvidenceLog.annotationsFile] {
             let log = EvidenceLog(runDirectory: directory, file: file)
-            guard FileManager.default.fileExists(atPath: log.path) else { continue }
+            let anchored = evidenceAnchors.filter { $0.log == file }
+            guard FileManager.default.fileExists(atPath: log.path) else {
+                if let last = anchored.last {
+                    out.append(Line(ok: false, text: "anchor: truncated: the anchor (\(last.time)) records \(last.entries) entries in \(file); the file is gone"))
+                }
+                continue
+            }
             let check = log.check(sealHashes: seals)
             if let problem = check.problem {
                 out.append(Line(ok: false, text: "TAMPERED: \(problem)"))
                 continue
+            }
+            // Only the latest anchor of the log matters: the earlier ones are its prefixes.
+            if let last = anchored.max(by: { $0.entries < $1.entries }) {
+                if let mismatch = last.mismatch(with: check) {
+                    out.append(Line(ok: false, text: "anchor: \(mismatch)"))
+                } else {
+                    out.append(Line(ok: true, text: "anchor: \(file) entry \(last.entries) has the anchored head \(last.head) (\(last.time))"))
+                }
             }
             let signed = check.entries.filter(\.signed).count
             var text = "\(file): \(check.entries.count) entries chained to the seal, \(signed) signed"

@@ -49,6 +49,20 @@ enum JournalFileIO {
         }
     }
 
+    /// Appends `line` and a newline to `path` (created when missing) with one `write(2)` on `O_APPEND`, so
+    /// concurrent writers never interleave within a line, then fsyncs. `what` names the file in errors.
+    static func appendLine(_ line: String, to path: String, what: String) throws {
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RunError("cannot open \(what): \(String(cString: strerror(errno)))") }
+        defer { _ = Foundation.close(fd) }
+        do {
+            try writeAll(fd, Array((line + "\n").utf8), path: path)
+            try fsync(fd, path: path)
+        } catch {
+            throw RunError("cannot write \(what): \(error)")
+        }
+    }
+
     static func truncate(_ fd: Int32, to length: Int, path: String) throws(JournalError) {
         while ftruncate(fd, off_t(length)) != 0 {
             let code = errno

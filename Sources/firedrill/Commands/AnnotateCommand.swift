@@ -33,6 +33,8 @@ struct AnnotateCommand: ParsableCommand {
 
     @OptionGroup var signing: SigningOptions
 
+    @OptionGroup var anchor: EvidenceAnchorOption
+
     func validate() throws {
         if lessons.isEmpty, deviations.isEmpty, action == nil {
             throw ValidationError("nothing to add: give --lesson, --deviation or --action")
@@ -63,6 +65,6 @@ struct AnnotateCommand: ParsableCommand {
         if let action, let owner, let due {
             notes.append(["kind": "action", "text": .string(action), "owner": .string(owner), "due": .string(due), "by": by])
         }
-        for note in notes { try target.append(note, to: EvidenceLog.annotationsFile, key: key) }
+        for note in notes { try target.append(note, to: EvidenceLog.annotationsFile, key: key, anchorFile: anchor.anchorFile) }
     }
 }

@@ -30,6 +30,8 @@ struct SignCommand: ParsableCommand {
 
     @OptionGroup var signing: SigningOptions
 
+    @OptionGroup var anchor: EvidenceAnchorOption
+
     func validate() throws {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty") }
     }
@@ -42,6 +44,6 @@ struct SignCommand: ParsableCommand {
             "os-user": .string(RunSession.initiator()),
         ]
         if let comment { data["comment"] = .string(comment) }
-        try target.append(.object(data), to: EvidenceLog.signOffsFile, key: key)
+        try target.append(.object(data), to: EvidenceLog.signOffsFile, key: key, anchorFile: anchor.anchorFile)
     }
 }

@@ -180,6 +180,46 @@ import Testing
         #expect(markdown.contains("unfinished or truncated after event \(lines.count - 2)"))
     }
 
+    /// A removed last sign-off leaves no trace in its file; the anchors file `sign`/`annotate --anchor-file` append
+    /// to catches it, and a removed log, while the journal's own anchor stays valid.
+    @Test func theAnchorsFileCatchesARemovedLastSignOffAndARemovedLog() async throws {
+        let dir = try TempDirectory.make(prefix: "signed-signoff-anchor")
+        let plan = try Self.plan(in: dir, name: "signoff-anchor", wait: "10ms")
+        let runDir = dir + "/run"
+        let anchors = dir + "/anchors.jsonl"
+        let run = try await Self.firedrill(["run", plan, "--report-dir", runDir, "--anchor-file", anchors])
+        #expect(run.status == 0, "\(run.output)")
+        for decision in ["noted", "approved"] {
+            let sign = try await Self.firedrill(["sign", runDir, "--role", "auditor", "--name", "Auditor", "--decision", decision,
+                                                 "--anchor-file", anchors])
+            #expect(sign.status == 0 && sign.output.contains("anchored in \(anchors): signoffs.jsonl entry "), "\(sign.output)")
+        }
+        let annotate = try await Self.firedrill(["annotate", runDir, "--lesson", "the standby took long to catch up", "--anchor-file", anchors])
+        #expect(annotate.status == 0, "\(annotate.output)")
+        // A hostile line in the anchors file is ignored, never a crash.
+        let hostile = #"{"entries":0,"head":"00","log":"signoffs.jsonl","run-id":"run"}"#
+        try Self.write(try Self.lines(anchors) + [hostile], to: anchors)
+
+        let clean = try await Self.firedrill(["verify", runDir, "--anchors", anchors])
+        #expect(clean.status == 0, "\(clean.output)")
+        #expect(clean.output.contains("anchor: signoffs.jsonl entry 2 has the anchored head "), "\(clean.output)")
+        #expect(clean.output.contains("anchor: annotations.jsonl entry 1 has the anchored head "), "\(clean.output)")
+
+        let signoffs = runDir + "/signoffs.jsonl"
+        try Self.write(Array(try Self.lines(signoffs).dropLast()), to: signoffs)
+        let alone = try await Self.firedrill(["verify", runDir])
+        #expect(alone.status == 0, "the file alone cannot show a removed last entry: \(alone.output)")
+        let cut = try await Self.firedrill(["verify", runDir, "--anchors", anchors])
+        #expect(cut.status == 1, "\(cut.output)")
+        #expect(cut.output.contains("anchor: truncated: the anchor") && cut.output.contains("records 2 entries in signoffs.jsonl"), "\(cut.output)")
+        #expect(cut.output.contains("the file has only 1"), "\(cut.output)")
+
+        try FileManager.default.removeItem(atPath: runDir + "/annotations.jsonl")
+        let gone = try await Self.firedrill(["verify", runDir, "--anchors", anchors])
+        #expect(gone.status == 1)
+        #expect(gone.output.contains("records 1 entries in annotations.jsonl; the file is gone"), "\(gone.output)")
+    }
+
     /// The history store keeps the head and event count each run ended at: `verify --store` compares the journal with
     /// it, so a cut tail (or a rewritten one) shows against a record outside the run directory.
     @Test func theHistoryStoreIsAnAnchorTooAndCatchesACutTail() async throws {

@@ -8,7 +8,8 @@ import Foundation
 /// of the journal's `journal.sealed` line), `public-key` (base64, or null), `seq` (1, 2, …), `signature` (base64
 /// ed25519 signature of `firedrill-entry-v1\n` + the line with `signature` set to `""`, then `\n`; or null) and
 /// `time` (RFC 3339 UTC). Editing, removing or reordering an entry breaks the chain; editing a signed entry and
-/// recomputing the chain breaks its signature. Removing the *last* entry leaves no trace in the file itself.
+/// recomputing the chain breaks its signature. Removing the *last* entry leaves no trace in the file itself, which
+/// is what an anchor of the log (`EvidenceAnchor`, kept outside the run directory) is for.
 public struct EvidenceLog: Sendable {
     public static let signOffsFile = "signoffs.jsonl"
     public static let annotationsFile = "annotations.jsonl"
@@ -29,6 +30,8 @@ public struct EvidenceLog: Sendable {
         public var problem: String?
         /// Fingerprints of the keys that signed entries.
         public var keys: Set<String> = []
+        /// The hex SHA-256 of each intact entry's line, in order (what an anchor of the log records).
+        public var lineHashes: [String] = []
     }
 
     public let path: String
@@ -83,15 +86,17 @@ public struct EvidenceLog: Sendable {
             out.entries.append(Entry(seq: n, time: f["time"]?.stringValue ?? "", data: f["data"] ?? [:],
                                      key: f["key"]?.stringValue, signed: signed))
             prev = JournalHex.sha256(Array(line.utf8))
+            out.lineHashes.append(prev!)
         }
         return out
     }
 
     /// Appends an entry, chained to the last one (or to `sealHash`, the hash of the journal's last line, which
     /// must be its seal) and signed with `key` when given; written with one `write(2)` on `O_APPEND`, fsynced.
+    /// Returns the entry's `seq` and the hash of its line (the log's new head).
     @discardableResult
     public func append(_ data: JSONValue, sealHashes: Set<String>, lastSeal: String, key: JournalSigningKey?,
-                       time: String = JournalClock.rfc3339(microseconds: JournalClock.system.wallMicroseconds())) throws -> Int {
+                       time: String = JournalClock.rfc3339(microseconds: JournalClock.system.wallMicroseconds())) throws -> (seq: Int, head: String) {
         let existing = check(sealHashes: sealHashes)
         if let problem = existing.problem { throw RunError("\(problem); refusing to extend a broken record") }
         var prev = lastSeal
@@ -108,15 +113,8 @@ public struct EvidenceLog: Sendable {
                 .setting("signature", .string(""))
             entry = entry.setting("signature", .string(key.sign(JournalSignature.entryMessage(entry.canonicalJSON()))))
         }
-        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RunError("cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { _ = Foundation.close(fd) }
-        do {
-            try JournalFileIO.writeAll(fd, Array((entry.canonicalJSON() + "\n").utf8), path: path)
-            try JournalFileIO.fsync(fd, path: path)
-        } catch {
-            throw RunError("cannot write \(path): \(error)")
-        }
-        return existing.entries.count + 1
+        let line = entry.canonicalJSON()
+        try JournalFileIO.appendLine(line, to: path, what: path)
+        return (existing.entries.count + 1, JournalHex.sha256(Array(line.utf8)))
     }
 }

@@ -41,7 +41,7 @@ public struct JournalAnchor: Sendable, Equatable {
     }
 
     init?(_ value: JSONValue) {
-        guard let runID = value["run-id"]?.stringValue, let head = value["head"]?.stringValue,
+        guard value["log"] == nil, let runID = value["run-id"]?.stringValue, let head = value["head"]?.stringValue,
               let events = value["events"]?.intValue else { return nil }
         self.runID = runID
         self.runDirectory = value["run-directory"]?.stringValue ?? ""
@@ -63,28 +63,24 @@ public struct JournalAnchor: Sendable, Equatable {
 
     /// Appends this anchor as one line to `path` (`O_APPEND`, one `write(2)`, fsynced).
     public func append(to path: String) throws {
-        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RunError("cannot open the anchor file \(path): \(String(cString: strerror(errno)))") }
-        defer { _ = Foundation.close(fd) }
-        do {
-            try JournalFileIO.writeAll(fd, Array((json.canonicalJSON() + "\n").utf8), path: path)
-            try JournalFileIO.fsync(fd, path: path)
-        } catch {
-            throw RunError("cannot write the anchor file \(path): \(error)")
-        }
+        try JournalFileIO.appendLine(json.canonicalJSON(), to: path, what: "the anchor file \(path)")
     }
 
-    /// Every anchor in `path` for the run `runID`, in file order.
+    /// Every anchor of the journal in `path` for the run `runID`, in file order (the file's lines anchoring a
+    /// sign-off or annotation log are `EvidenceAnchor`s).
     public static func read(path: String, runID: String) throws -> [JournalAnchor] {
+        try lines(path).compactMap(JournalAnchor.init).filter { $0.runID == runID }
+    }
+
+    /// Every line of the anchors file `path` that is JSON.
+    static func lines(_ path: String) throws -> [JSONValue] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw RunError("cannot read the anchor file \(path): \(error.localizedDescription)")
         }
-        return text.split(separator: "\n").compactMap { line in
-            (try? JSONValue.parse(String(line))).flatMap(JournalAnchor.init)
-        }.filter { $0.runID == runID }
+        return text.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
     }
 
     /// What the journal says against this anchor: nil when it holds (the journal reaches the anchored event with
