@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
         Ctrl-C (or SIGTERM, SIGQUIT, SIGHUP from a closed terminal, a closed output pipe) cancels the method and
         rolls back; a second Ctrl-C shows what is still running; a third exits and leaves the rest for
-        `firedrill recover RUN_DIR`. One run of a plan at a time per reports folder unless --concurrent.
+        `firedrill recover RUN_DIR`. One run of a plan, and one run per target, at a time per reports folder unless --concurrent.
         Exit codes: 0 passed, 1 deviated or not started, 2 aborted, 3 failed (also: refused, or the journal could
         not be written), 4 invalid plan, 5 inconclusive, 130 interrupted.
         """
@@ -39,7 +39,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Start even though an earlier run of this plan still owes undos or rollbacks.")
     var force = false
 
-    @Flag(help: "Start even though another run of this plan (or a run acting on the same targets, in a shared store) is in progress.")
+    @Flag(help: "Start even though another run of this plan, or a run acting on one of its targets (on this machine, or anywhere sharing a PostgreSQL store), is in progress.")
     var concurrent = false
 
     @Flag(name: .customLong("allow-production"), help: "Allow a plan whose environment is production.")
