@@ -18,8 +18,7 @@ enum RedisParams {
         ParamSpec("username", .string, "ACL user for `AUTH` (with `password`)"),
         ParamSpec("password", .string, "password for `AUTH`; give it as `${secret.NAME}` so it is masked everywhere"),
         ParamSpec("tls", .oneOf([.boolean, .options(tlsOptions, rules: [.requires("key", ["cert"])])]), default: "false",
-                  "connect over TLS: `true` verifies the server against the system CAs and the host name; or a map of "
-                  + "`ca`, `cert`, `key`, `server-name`, `insecure-skip-verify`"),
+                  "connect over TLS: `true` verifies the server against the system CAs and the host name; a map sets the options below"),
     ]
 
     /// Host, port, credentials and TLS settings of a call.
