@@ -1,4 +1,5 @@
 import FiredrillCore
+import Foundation
 
 /// The connection parameters every Redis driver takes.
 enum RedisParams {
@@ -48,6 +49,11 @@ enum RedisParams {
         if let skip = option("insecure-skip-verify") { config.insecureSkipVerify = try flag(skip, "tls.insecure-skip-verify") }
         if config.keyFile != nil, config.certFile == nil {
             throw DriverError(p.key, "`tls.key` is given without `tls.cert`: a client key needs its certificate")
+        }
+        for (name, path) in [("ca", config.caFile), ("cert", config.certFile), ("key", config.keyFile)] {
+            guard let path, !FileManager.default.isReadableFile(atPath: path) else { continue }
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw DriverError(p.key, "`tls.\(name)`: \(exists ? "cannot read `\(path)`" : "no such file `\(path)`")")
         }
         return config
     }

@@ -10,7 +10,7 @@ public struct RedisProbeDriver: ProbeDriver, DeclaredDriver {
         "redis", role: .probe, "A Redis check over RESP: PING, replication state and lag, memory against maxmemory.",
         timeout: "10s",
         params: RedisParams.access + [
-            ParamSpec("primary", .string, "on a replica: the primary's `host:port`, so `lag-bytes` compares the replica's offset with the primary's (same credentials)"),
+            ParamSpec("primary", .string, "on a replica: the primary's `host:port`, so `lag-bytes` compares the replica's offset with the primary's (same credentials and TLS settings)"),
         ],
         fields: [
             ProbeField("connected", .boolean, "whether the connection (and AUTH) succeeded"),

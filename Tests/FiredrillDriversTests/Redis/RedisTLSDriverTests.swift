@@ -44,6 +44,13 @@ struct RedisTLSDriverTests {
         // The reason OpenSSL gives depends on the chain the server sends; it is always there, in parentheses.
         #expect(seen.summary.contains("TLS handshake with \(redis.address) failed: certificate verify failed ("), "\(seen.summary)")
 
+        // A CA file that is gone at run time (a path from the environment, say) is named, before any connection.
+        let gone = "/nonexistent/firedrill-ca-\(UUID().uuidString).pem"
+        let error = await #expect(throws: DriverError.self) {
+            _ = try await Self.observe("{ address: '\(redis.address)', tls: { ca: '\(gone)' } }")
+        }
+        #expect(error?.description.contains("`tls.ca`: no such file `\(gone)`") == true, "\(String(describing: error))")
+
         // `tls: true` trusts the system store, which does not hold the throwaway CA either.
         let system = try await Self.observe("{ address: '\(redis.address)', tls: true }")
         #expect(!system.ok)
