@@ -74,6 +74,15 @@ struct RedisTLSDriverTests {
         #expect(seen.ok, "\(seen.summary)")
         #expect(seen.summary.contains("(TLS, certificate NOT verified)"), "\(seen.summary)")
         #expect(seen.value["tls"]?.stringValue?.hasSuffix(", certificate NOT verified") == true, "\(seen.value)")
+
+        // The fault's journaled undo and its summary say it too.
+        let context = CloudTestContext()
+        let outcome = try await RedisPauseClientsDriver().run(
+            try params("{ address: '\(redis.address)', tls: { insecure-skip-verify: true }, for: 10ms, mode: write }"), context: context.context)
+        #expect(outcome.summary.contains("\(redis.address) (TLS, certificate NOT verified)"), "\(outcome.summary)")
+        let intent = try #require(await context.intents.first)
+        #expect(intent.action.description == "CLIENT UNPAUSE on \(redis.address) (TLS, certificate NOT verified)")
+        #expect(intent.action.params["tls"]?["insecure-skip-verify"] == true)
     }
 
     @Test func aServerThatRequiresClientCertificates() async throws {
