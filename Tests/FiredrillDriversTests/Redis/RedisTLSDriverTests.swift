@@ -189,6 +189,24 @@ struct RedisTLSDriverTests {
         #expect(after < 5, "a write after the undo took \(after)s; the pause was 60s")
     }
 
+    /// Through the probe runner, as `check`, the journal and the report see it: a failed `expect` keeps the reason.
+    @Test func aFailingExpectKeepsTheHandshakeReason() async throws {
+        let redis = try await RedisFixture.start(tls: true)
+        defer { redis.stop() }
+        let tls = try Self.files(redis)
+        let node = try params("{ address: '\(redis.address)', tls: { ca: '\(tls.otherCA)' } }")
+        let expectNode = try params("{ ping: true }")
+        let spec = ProbeSpec(name: "cache", call: DriverCall(key: "redis", params: node, location: node.location, spec: TestCatalog.builtin.spec("redis")),
+                             expect: Tolerance.parse(expectNode).0, expectNode: expectNode, timeout: nil, location: node.location)
+        let runner = ProbeRunner(drivers: TestDrivers(probes: ["redis": RedisProbeDriver()]), resolver: Resolver(environment: [:])) { name, timeout in
+            DriverContext(name: name, role: "steady-state", timeout: timeout)
+        }
+        let result = await runner.once(spec)
+        #expect(!result.passed)
+        #expect(result.message.hasPrefix("ping false, expected true — TLS handshake with \(redis.address) failed: certificate verify failed ("),
+                "\(result.message)")
+    }
+
     @Test func theLoaderChecksTheTLSOptionsWithTheirPlace() throws {
         let missing = "/nonexistent/firedrill-ca-\(UUID().uuidString).pem"
         let existing = try TempDirectory.make(prefix: "firedrill-tls-load")
