@@ -45,7 +45,10 @@ public struct RedisProbeDriver: ProbeDriver, DeclaredDriver {
             guard let at = ProxySocket.split(text), at.port > 0 else { throw DriverError(Self.key, "`primary` must be host:port, got `\(text)`") }
             return at
         }
-        let ms = Int32(max(100, min(context.timeout.seconds * 1000, 600_000)))
+        // A little under the probe's own timeout, so a stalled connect, handshake or read is reported in the
+        // driver's words (`is the server speaking TLS on this port?`) rather than as a bare probe timeout.
+        let budget = context.timeout.seconds * 1000
+        let ms = Int32(max(100, min(budget - min(1000, budget / 10), 600_000)))
         let reading: Reading
         do {
             reading = try await RedisThread.run { () throws(RedisError) in
