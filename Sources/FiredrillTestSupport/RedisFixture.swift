@@ -48,6 +48,9 @@ public final class RedisFixture: Sendable {
     private static func startBlocking(password: String?, primary: RedisFixture?, tls: Bool, clientCertificates: Bool,
                                       timeout: Duration) throws -> RedisFixture {
         let binary = try locateBinary()
+        if primary != nil, tls || primary?.tlsFiles != nil {
+            throw RedisFixtureError.startFailed(reason: "a replica of, or over, a TLS fixture is not supported (no --tls-replication)", log: "")
+        }
         let directory = URL(fileURLWithPath: try TempDirectory.make(prefix: "firedrill-redis"))
         let logPath = directory.appendingPathComponent("redis.log").path
         let tlsFiles: RedisTLSFiles?
