@@ -31,6 +31,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // TLS for the native Redis client; only FiredrillDrivers links it, and only `TLSStream` touches its types.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The run's signal handler: async-signal-safe, so it is C; Swift sees only the pipe it writes to.
         .target(name: "CFiredrillSignals"),
         .target(
@@ -45,7 +51,7 @@ let package = Package(
         .target(
             name: "FiredrillDrivers",
             dependencies: [
-                "FiredrillCore", "CCurl", "CLibPQ",
+                "FiredrillCore", "CCurl", "CLibPQ", "COpenSSL",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 what="${1:-test}"
-build_pkgs=(libcurl4-openssl-dev libpq-dev libsqlite3-dev pkg-config)
+build_pkgs=(libcurl4-openssl-dev libpq-dev libssl-dev libsqlite3-dev pkg-config)
 demo_pkgs=(procps)
 test_pkgs=(postgresql postgresql-contrib prometheus chromium nginx-light wrk pgbackrest procps python3-pip time systemd redis-server socat iproute2)
 

@@ -179,8 +179,26 @@ public enum CatalogDocGenerator {
         for p in params {
             let meaning = drillOnly.contains(p.name) && !p.summary.hasPrefix("drill") ? "*drill:* " + p.summary : p.summary
             out.append("| `\(p.name)` | \(cell(drillOnly.isEmpty ? p.type.summary : sectionType(p))) | \(p.required ? "yes" : "") | \(p.defaultValue.map { "`\($0)`" } ?? "") | \(cell(meaning)) |")
+            // A map of options (`tls: { ca, cert… }`) lists each option on a row of its own, under its parameter.
+            for option in options(of: p.type) {
+                let rule = option.rules.compactMap { rule -> String? in
+                    guard case .requires(let name, let needed) = rule, name == option.spec.name else { return nil }
+                    return "needs " + needed.map { "`\(p.name).\($0)`" }.joined(separator: " and ")
+                }
+                let meaning = ([option.spec.summary] + rule).joined(separator: "; ")
+                out.append("| `\(p.name).\(option.spec.name)` | \(cell(option.spec.type.summary)) | \(option.spec.required ? "yes" : "") | \(option.spec.defaultValue.map { "`\($0)`" } ?? "") | \(cell(meaning)) |")
+            }
         }
         return out
+    }
+
+    /// The options of a map-of-options type, alone or among the alternatives of a `oneOf`, with their rules.
+    static func options(of type: ParamType) -> [(spec: ParamSpec, rules: [ParamRule])] {
+        switch type {
+        case .options(let specs, let rules): return specs.map { ($0, rules) }
+        case .oneOf(let types): return types.flatMap { options(of: $0) }
+        default: return []
+        }
     }
 
     /// How a top-level section reads in the docs: what it holds rather than the loose type the schema uses.

@@ -160,6 +160,11 @@ public enum JSONSchemaGenerator {
         case .steps: return .object(["type": "array", "items": .object(["$ref": "#/definitions/step"])])
         case .probe: return .object(["$ref": "#/definitions/probe"])
         case .oneOf(let types): return .object(["anyOf": .array(types.map(typeSchema))])
+        case .file: return .object(["type": "string", "minLength": 1])
+        case .options(let specs, _):
+            var properties: [String: JSONValue] = [:]
+            for spec in specs { properties[spec.name] = typeSchema(spec) }
+            return .object(["type": "object", "additionalProperties": false, "properties": .object(properties)])
         }
     }
 }

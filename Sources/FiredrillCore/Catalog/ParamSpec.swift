@@ -6,6 +6,8 @@ public struct ParamSpec: Sendable, Hashable {
     /// The default, written as a user would write it in YAML.
     public var defaultValue: String?
     public var summary: String
+    /// A warning the validator shows when the parameter is set to true (`insecure-skip-verify`).
+    public var caution: String?
 
     public init(_ name: String, _ type: ParamType, required: Bool = false, default defaultValue: String? = nil, _ summary: String) {
         self.name = name
@@ -13,6 +15,13 @@ public struct ParamSpec: Sendable, Hashable {
         self.required = required
         self.defaultValue = defaultValue
         self.summary = summary
+    }
+
+    /// This parameter, warning `text` whenever a plan sets it to true.
+    public func cautioned(_ text: String) -> ParamSpec {
+        var copy = self
+        copy.caution = text
+        return copy
     }
 }
 

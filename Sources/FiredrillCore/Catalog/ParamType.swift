@@ -38,6 +38,10 @@ public indirect enum ParamType: Sendable, Hashable {
     case probe
     /// Any of the listed types.
     case oneOf([ParamType])
+    /// The path of a file that must exist when the plan is loaded (a CA bundle, a certificate, a key).
+    case file
+    /// A map of named options, each with its own type, and the rules across them.
+    case options([ParamSpec], rules: [ParamRule])
 
     /// The largest whole number any parameter takes when its type sets no maximum, so that no count, id or
     /// replica number from a plan can overflow the arithmetic done on it.
@@ -81,6 +85,8 @@ public indirect enum ParamType: Sendable, Hashable {
         case .steps: return "list of steps"
         case .probe: return "probe"
         case .oneOf(let types): return types.map(\.summary).joined(separator: " or ")
+        case .file: return "file path"
+        case .options(let specs, _): return "map of " + specs.map { "`\($0.name)`" }.joined(separator: ", ")
         }
     }
 }

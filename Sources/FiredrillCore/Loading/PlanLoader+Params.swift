@@ -23,7 +23,21 @@ extension PlanLoader {
         for p in spec.params where p.required && params.entry(p.name) == nil {
             error(params.location, "\(context) is missing `\(p.name)` (\(p.type.summary)): \(p.summary)")
         }
-        for rule in spec.rules {
+        checkRules(params, rules: spec.rules, context: context)
+        for entry in entries {
+            guard let p = spec.param(entry.key) else { continue }
+            checkValue(entry.value, type: p.type, name: shorthand ? spec.key : "\(spec.key).\(entry.key)")
+            caution(entry.value, spec: p, name: "\(spec.key).\(entry.key)")
+            if p.type == .probe, !DriverCatalog.control.contains(where: { $0.key == spec.key }) {
+                checkStepProbe(entry.value, name: "\(spec.key).\(entry.key)")
+            }
+            if spec.key.hasPrefix("aws.") { refuseFileScheme(entry.value, name: "\(spec.key).\(entry.key)") }
+        }
+    }
+
+    /// Checks the rules across the parameters (or options) of one map.
+    mutating func checkRules(_ params: PlanNode, rules: [ParamRule], context: String) {
+        for rule in rules {
             let given = rule.names.filter { params.entry($0) != nil }
             switch rule {
             case .exactlyOne(let names) where given.isEmpty:
@@ -39,14 +53,12 @@ extension PlanLoader {
                 }
             }
         }
-        for entry in entries {
-            guard let p = spec.param(entry.key) else { continue }
-            checkValue(entry.value, type: p.type, name: shorthand ? spec.key : "\(spec.key).\(entry.key)")
-            if p.type == .probe, !DriverCatalog.control.contains(where: { $0.key == spec.key }) {
-                checkStepProbe(entry.value, name: "\(spec.key).\(entry.key)")
-            }
-            if spec.key.hasPrefix("aws.") { refuseFileScheme(entry.value, name: "\(spec.key).\(entry.key)") }
-        }
+    }
+
+    /// Warns when a parameter with a caution (`insecure-skip-verify`) is set to true: the plan runs, but says so.
+    mutating func caution(_ node: PlanNode, spec: ParamSpec, name: String) {
+        guard let caution = spec.caution, let raw = node.scalar, resolveKnown(raw).lowercased() == "true" else { return }
+        diagnostics.append(Diagnostic(.warning, at: node.location, "`\(name)`: \(caution)"))
     }
 
     /// A probe a driver polls itself (`process.start`'s `ready`): its driver, parameters and `expect` are checked at
@@ -107,8 +119,21 @@ extension PlanLoader {
             diagnostics += Tolerance.parse(node).1
         case .steps, .probe:
             break
+        case .options(let specs, let rules):
+            guard let entries = node.entries else {
+                error(node.location, "`\(name)` must be a map, but this is \(node.kindName)")
+                return
+            }
+            checkKeys(entries, allowed: specs.map(\.name), context: "`\(name)`")
+            checkRules(node, rules: rules, context: "`\(name)`")
+            for entry in entries {
+                guard let option = specs.first(where: { $0.name == entry.key }) else { continue }
+                checkValue(entry.value, type: option.type, name: "\(name).\(entry.key)")
+                caution(entry.value, spec: option, name: "\(name).\(entry.key)")
+            }
         case .oneOf(let types):
             if types.contains(.stringList) || types.contains(.argv) { checkValue(node, type: .stringList, name: name) }
+            if let options = types.first(where: { if case .options = $0 { true } else { false } }) { checkValue(node, type: options, name: name) }
         default:
             error(node.location, "`\(name)` must be \(type.summary), but this is \(node.kindName)")
         }
@@ -184,8 +209,23 @@ extension PlanLoader {
             error(node.location, "`\(name)` must be a list of steps, but this is \(node.kindName)")
         case .probe:
             error(node.location, "`\(name)` must be a probe (a map with one probe driver key and its `expect`), but this is \(node.kindName)")
+        case .file:
+            var isDirectory: ObjCBool = false
+            if node.isNull || text.isEmpty {
+                fail("a file path is required")
+            } else if !FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) {
+                fail("no such file `\(text)`", hint: "a relative path is read from the directory firedrill runs in")
+            } else if isDirectory.boolValue {
+                fail("`\(text)` is a directory, not a file")
+            } else if !FileManager.default.isReadableFile(atPath: text) {
+                fail("`\(text)` cannot be read (permission denied)")
+            }
+        case .options:
+            fail("must be a map, but this is \(node.kindName)")
         case .oneOf(let types):
             if types.contains(.stringList) { return }
+            // `tls: true` or a map of options: a scalar must be the boolean.
+            if types.contains(.boolean), !types.contains(.string) { checkScalar(node, text: text, raw: raw, type: .boolean, name: name) }
         }
     }
 

@@ -98,7 +98,11 @@ public struct ProbeRunner: Sendable {
             return (observation.ok, observation.summary, nil)
         }
         let judgement = tolerance.judge(observation.value, label: spec.call.key, fields: fields)
-        let message = judgement.passed ? observation.summary : judgement.message
+        var message = judgement.passed ? observation.summary : judgement.message
+        // A failed observation's own words (a refused connection, a TLS verify error) say why the fields are off.
+        if !judgement.passed, !observation.ok, !observation.summary.isEmpty, !message.contains(observation.summary) {
+            message += " — " + observation.summary
+        }
         return (judgement.passed, message, judgement.expected.isEmpty ? expectedText : judgement.expected)
     }
 

@@ -8,12 +8,21 @@ import Darwin
 /// `timeoutMs`. Run it on a dedicated thread (`RedisThread`), never on Swift's cooperative pool.
 final class RedisConnection {
     private let fd: Int32
+    /// The TLS session over `fd`, when the plan asked for TLS.
+    private var tls: TLSStream?
+    /// Whether the server sent anything yet: a plain-text client on a TLS port is closed on before any reply.
+    private var answered = false
     private var buffer: [UInt8] = []
     private var position = 0
     let display: String
 
-    /// Connects to `host:port` and, with a password, authenticates (`AUTH [username] password`).
-    init(host: String, port: Int, username: String?, password: String?, timeoutMs: Int32) throws(RedisError) {
+    /// Connects to `host:port`, with `tls` completes a TLS handshake (verifying the server unless told not to), and,
+    /// with a password, authenticates (`AUTH [username] password`).
+    convenience init(_ target: RedisTarget, timeoutMs: Int32) throws(RedisError) {
+        try self.init(host: target.host, port: target.port, username: target.username, password: target.password, tls: target.tls, timeoutMs: timeoutMs)
+    }
+
+    init(host: String, port: Int, username: String?, password: String?, tls: TLSConfig? = nil, timeoutMs: Int32) throws(RedisError) {
         display = ProxySocket.display(host: host, port: port)
         let address: ProxySocket.Address
         switch ProxySocket.resolve(host: host, port: port) {
@@ -24,6 +33,12 @@ final class RedisConnection {
         case .success(let fd): self.fd = fd
         case .failure(let e): throw RedisError(.connect, "cannot connect to \(display): \(e.description)")
         }
+        if let tls {
+            do { self.tls = try TLSStream(fd: fd, host: host, display: display, config: tls, timeoutMs: timeoutMs) } catch {
+                Glibc.close(fd)
+                throw RedisError(.connect, error.description)
+            }
+        }
         var tv = timeval(tv_sec: Int(timeoutMs / 1000), tv_usec: Int(timeoutMs % 1000) * 1000)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -33,11 +48,24 @@ final class RedisConnection {
         }
     }
 
-    deinit { close(fd) }
+    deinit {
+        tls?.shutdown()
+        tls = nil
+        close(fd)
+    }
+
+    /// `TLSv1.3 TLS_AES_256_GCM_SHA384`, or nil over plain TCP.
+    var negotiated: String? { tls?.negotiated }
 
     /// Sends one command and reads its reply. A server error comes back as `.error`, not thrown.
     func command(_ argv: [String]) throws(RedisError) -> RESPValue {
         let bytes = RESPValue.encode(argv)
+        if let tls {
+            do { try tls.write(bytes) } catch {
+                throw RedisError(error.kind == .timeout ? .timeout : .io, error.description)
+            }
+            return try readValue()
+        }
         guard bytes.withUnsafeBytes({ ProxySocket.writeAll(fd, $0.baseAddress!, $0.count) }) else {
             throw RedisError(.io, "\(display): write failed: \(ProxySocket.lastError())")
         }
@@ -83,12 +111,23 @@ final class RedisConnection {
             position = 0
         }
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        let n = recv(fd, &chunk, chunk.count, 0)
+        let n: Int
+        if let tls {
+            do { n = try tls.read(into: &chunk) } catch {
+                throw RedisError(error.kind == .timeout ? .timeout : .io, error.description)
+            }
+        } else {
+            n = recv(fd, &chunk, chunk.count, 0)
+        }
+        if !answered, tls == nil, n == 0 || (n < 0 && errno == ECONNRESET) {
+            throw RedisError(.io, "\(display) closed the connection without answering (if the server only speaks TLS on this port, set `tls`)")
+        }
         if n == 0 { throw RedisError(.io, "\(display) closed the connection") }
         if n < 0 {
             if errno == EAGAIN || errno == EWOULDBLOCK { throw RedisError(.timeout, "\(display) did not answer in time") }
             throw RedisError(.io, "\(display): read failed: \(ProxySocket.lastError())")
         }
+        answered = true
         buffer += chunk[0..<n]
     }
 

@@ -27,7 +27,7 @@ public struct RedisPauseClientsDriver: StepDriver, DeclaredDriver {
         let target = try RedisParams.target(p)
         guard let hold = try p.duration("for"), hold >= .milliseconds(1) else { throw DriverError(Self.key, "`for` is required") }
         let mode = (p.text("mode") ?? "all").uppercased()
-        let shown = ProxySocket.display(host: target.host, port: target.port)
+        let shown = target.shown
         let ms = Int64(hold.seconds * 1000)
         let connection: RedisConnection
         do { connection = try await RedisParams.connect(p, timeout: hold + .seconds(10)) } catch {
@@ -37,7 +37,8 @@ public struct RedisPauseClientsDriver: StepDriver, DeclaredDriver {
         let until = Date().timeIntervalSince1970 + hold.seconds
         let token = try await context.willApply(UndoAction(
             key: RedisUnpauseUndo.key,
-            params: ["address": .string(shown), "username": target.username.map(JSONValue.string) ?? .null,
+            params: ["address": .string(target.address), "username": target.username.map(JSONValue.string) ?? .null,
+                     "tls": RedisParams.journaled(target.tls),
                      "until": .number((until * 1000).rounded() / 1000), "mode": .string(mode.lowercased())],
             description: "CLIENT UNPAUSE on \(shown)"))
         do {
@@ -62,7 +63,7 @@ public struct RedisPauseClientsDriver: StepDriver, DeclaredDriver {
         }
         try? await context.didUndo(token, unpaused)
         if cancelled { throw CancellationError() }
-        return StepOutcome(output: ["address": .string(shown), "paused-ms": .number(Double(ms)), "mode": .string(mode.lowercased())],
+        return StepOutcome(output: ["address": .string(target.address), "tls": .bool(target.tls != nil), "paused-ms": .number(Double(ms)), "mode": .string(mode.lowercased())],
                            summary: "paused the clients of \(shown) (\(mode.lowercased())) for \(DurationSyntax.format(hold)); \(unpaused)")
     }
 }

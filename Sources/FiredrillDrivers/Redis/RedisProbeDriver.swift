@@ -10,11 +10,12 @@ public struct RedisProbeDriver: ProbeDriver, DeclaredDriver {
         "redis", role: .probe, "A Redis check over RESP: PING, replication state and lag, memory against maxmemory.",
         timeout: "10s",
         params: RedisParams.access + [
-            ParamSpec("primary", .string, "on a replica: the primary's `host:port`, so `lag-bytes` compares the replica's offset with the primary's (same credentials)"),
+            ParamSpec("primary", .string, "on a replica: the primary's `host:port`, so `lag-bytes` compares the replica's offset with the primary's (same credentials and TLS settings)"),
         ],
         fields: [
             ProbeField("connected", .boolean, "whether the connection (and AUTH) succeeded"),
             ProbeField("ping", .boolean, "whether `PING` answered `PONG`"),
+            ProbeField("tls", .string, "with `tls`: the protocol and cipher agreed (`TLSv1.3 TLS_AES_256_GCM_SHA384`), ending in `, certificate NOT verified` with `insecure-skip-verify`; null over plain TCP"),
             ProbeField("latency", .duration, "the `PING` round trip"),
             ProbeField("role", .string, "`master` or `slave`, as `INFO replication` says"),
             ProbeField("master-link-status", .string, "on a replica: `up` or `down`; null on a primary"),
@@ -33,22 +34,27 @@ public struct RedisProbeDriver: ProbeDriver, DeclaredDriver {
         var latency = 0.0
         var info = RedisInfo("")
         var primaryOffset: Int64?
+        var negotiated: String?
     }
 
     public func observe(_ params: PlanNode, context: DriverContext) async throws -> Observation {
         let p = Self.params(params)
         let target = try RedisParams.target(p)
-        let shown = ProxySocket.display(host: target.host, port: target.port)
+        let shown = target.shown
         let primary = try p.optionalString("primary").map { text -> (String, Int) in
             guard let at = ProxySocket.split(text), at.port > 0 else { throw DriverError(Self.key, "`primary` must be host:port, got `\(text)`") }
             return at
         }
-        let ms = Int32(max(100, min(context.timeout.seconds * 1000, 600_000)))
+        // A little under the probe's own timeout, so a stalled connect, handshake or read is reported in the
+        // driver's words (`is the server speaking TLS on this port?`) rather than as a bare probe timeout.
+        let budget = context.timeout.seconds * 1000
+        let ms = Int32(max(100, min(budget - min(1000, budget / 10), 600_000)))
         let reading: Reading
         do {
             reading = try await RedisThread.run { () throws(RedisError) in
-                let connection = try RedisConnection(host: target.host, port: target.port, username: target.username, password: target.password, timeoutMs: ms)
+                let connection = try RedisConnection(target, timeoutMs: ms)
                 var r = Reading()
+                r.negotiated = connection.negotiated
                 let start = ProxySocket.now()
                 let pong = try connection.command(["PING"])
                 r.latency = Double(ProxySocket.now() - start) / 1e9
@@ -57,7 +63,7 @@ public struct RedisProbeDriver: ProbeDriver, DeclaredDriver {
                 let memory = try connection.expect(["INFO", "memory"]).text ?? ""
                 r.info = RedisInfo(replication + "\n" + memory)
                 if let (host, port) = primary {
-                    let upstream = try RedisConnection(host: host, port: port, username: target.username, password: target.password, timeoutMs: ms)
+                    let upstream = try RedisConnection(target.at(host: host, port: port), timeoutMs: ms)
                     r.primaryOffset = RedisInfo(try upstream.expect(["INFO", "replication"]).text ?? "").int("master_repl_offset")
                 }
                 return r
@@ -84,6 +90,7 @@ public struct RedisProbeDriver: ProbeDriver, DeclaredDriver {
         func number(_ v: Int64?) -> JSONValue { v.map { .number(Double($0)) } ?? .null }
         let value: JSONValue = [
             "connected": true, "ping": .bool(reading.pong), "latency": .number(reading.latency),
+            "tls": reading.negotiated.map { .string(target.tls?.insecureSkipVerify == true ? "\($0), certificate NOT verified" : $0) } ?? .null,
             "role": role.map(JSONValue.string) ?? .null,
             "master-link-status": info["master_link_status"].map(JSONValue.string) ?? .null,
             "connected-slaves": number(info.int("connected_slaves")),
