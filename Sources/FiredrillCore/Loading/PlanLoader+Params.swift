@@ -210,15 +210,21 @@ extension PlanLoader {
         case .probe:
             error(node.location, "`\(name)` must be a probe (a map with one probe driver key and its `expect`), but this is \(node.kindName)")
         case .file:
+            // The file must exist where the plan runs, which may not be where it is validated (CI): here it is a
+            // warning at its line; the driver names a missing file again before it connects.
             var isDirectory: ObjCBool = false
+            func caution(_ message: String) {
+                diagnostics.append(Diagnostic(.warning, at: node.location, "`\(name)`: \(message)\(shown)",
+                                              hint: "it must exist where the plan runs; a relative path is read from the directory firedrill runs in"))
+            }
             if node.isNull || text.isEmpty {
                 fail("a file path is required")
             } else if !FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) {
-                fail("no such file `\(text)`", hint: "a relative path is read from the directory firedrill runs in")
+                caution("no such file `\(text)` here")
             } else if isDirectory.boolValue {
-                fail("`\(text)` is a directory, not a file")
+                caution("`\(text)` is a directory here, not a file")
             } else if !FileManager.default.isReadableFile(atPath: text) {
-                fail("`\(text)` cannot be read (permission denied)")
+                caution("`\(text)` cannot be read here (permission denied)")
             }
         case .options:
             fail("must be a map, but this is \(node.kindName)")

@@ -239,12 +239,13 @@ struct RedisTLSDriverTests {
               - redis.pause-clients: { address: '127.0.0.1:6380', for: 1s, tls: { insecure-skip-verify: true } }
             """.utf8), path: "p.yaml", catalog: TestCatalog.builtin)
         let errors = plan.errors.map { "\($0.location.line):\($0.location.column) \($0.message)" }
-        #expect(errors.contains { $0.hasPrefix("8:") && $0.contains("`redis.tls.ca`: no such file `\(missing)`") }, "\(errors)")
         #expect(errors.contains { $0.hasPrefix("11:") && $0.contains("`redis.tls` sets `key`, which needs `cert` too") }, "\(errors)")
         #expect(errors.contains { $0.hasPrefix("14:") && $0.contains("cafile") }, "\(errors)")
         #expect(errors.contains { $0.hasPrefix("17:") && $0.contains("`maybe` is not a boolean") }, "\(errors)")
-        #expect(errors.count == 4, "\(errors)")
+        #expect(errors.count == 3, "\(errors)")
         let warnings = plan.diagnostics.filter { $0.severity == .warning }.map { "\($0.location.line) \($0.message)" }
+        // A missing file is a warning at load (it must exist where the plan runs, perhaps not where it is validated).
+        #expect(warnings.contains { $0.hasPrefix("8 ") && $0.contains("`redis.tls.ca`: no such file `\(missing)` here") }, "\(warnings)")
         #expect(warnings.contains { $0.hasPrefix("20 ") && $0.contains("`redis.pause-clients.tls.insecure-skip-verify`: the server's certificate is NOT verified") },
                 "\(warnings)")
     }
