@@ -15,12 +15,12 @@ final class ProxyConnection: Sendable {
     let roll: Double
 
     private struct State {
-        var resetting = false
         var pumpsLeft = 2
         var marked: Set<String> = []
     }
 
     private let state = Mutex(State())
+    private let resetting = Atomic<Bool>(false)
 
     init(id: Int, client: Int32, upstream: Int32, roll: Double) {
         self.id = id
@@ -29,7 +29,7 @@ final class ProxyConnection: Sendable {
         self.roll = roll
     }
 
-    var isResetting: Bool { state.withLock { $0.resetting } }
+    var isResetting: Bool { resetting.load(ordering: .acquiring) }
 
     /// True the first time `toxic` acts on this connection, so counters count connections, not chunks.
     func mark(_ toxic: String) -> Bool {
@@ -39,11 +39,7 @@ final class ProxyConnection: Sendable {
     /// Ends both sides with a TCP reset: the pumps wake (their reads return) and the last one closes the sockets,
     /// which with a zero linger sends RST instead of FIN.
     func reset() {
-        guard state.withLock({ s -> Bool in
-            if s.resetting { return false }
-            s.resetting = true
-            return true
-        }) else { return }
+        guard resetting.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         ProxySocket.lingerZero(client)
         ProxySocket.lingerZero(upstream)
         _ = shutdown(client, Int32(SHUT_RD))

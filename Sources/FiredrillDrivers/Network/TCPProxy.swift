@@ -7,7 +7,7 @@ import Foundation
 import Synchronization
 
 /// The user-space TCP proxy of `network.proxy`: an acceptor thread on the listening socket, and two pump threads
-/// per connection. It lives in the runner's process, so it ends with the run whatever happens.
+/// per connection (each splices straight through while no toxic hits it, see `ProxyPump`). It lives in the runner's process, so it ends with the run whatever happens.
 final class TCPProxy: Sendable {
     let name: String
     let upstream: ProxySocket.Address
@@ -27,6 +27,7 @@ final class TCPProxy: Sendable {
     }
 
     private let state: Mutex<State>
+    private let generation = Atomic<UInt64>(0)
     private let wakeRead: Int32
     private let wakeWrite: Int32
 
@@ -73,6 +74,10 @@ final class TCPProxy: Sendable {
         }
     }
 
+    /// Changes whenever toxics are set or cleared: a pump reads it per chunk (no lock) and the toxics only when it
+    /// moved.
+    var toxicsGeneration: UInt64 { generation.load(ordering: .acquiring) }
+
     func toxics(_ direction: ProxyDirection) -> ProxyToxics {
         state.withLock { $0.toxics[direction] ?? ProxyToxics() }
     }
@@ -81,7 +86,10 @@ final class TCPProxy: Sendable {
 
     /// Sets (replaces) the toxics of `directions`; an empty set clears them.
     func set(_ toxics: ProxyToxics, on directions: [ProxyDirection]) {
-        state.withLock { s in for d in directions { s.toxics[d] = toxics.isEmpty ? nil : toxics } }
+        state.withLock { s in
+            for d in directions { s.toxics[d] = toxics.isEmpty ? nil : toxics }
+            generation.wrappingAdd(1, ordering: .releasing)
+        }
         wake()
     }
 

@@ -117,6 +117,38 @@ struct NetworkProxyDriverTests {
         #expect(last["toxics"]?["blackhole"] == 1, "\(last)")
     }
 
+    @Test func toxicsSetOnALiveConnectionReachTheBytesSentAfterThem() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("live", echo)
+        let client = try #require(LoopbackClient(port: port))
+        // No toxic yet: 2 MiB go straight through both ways (the zero-copy path) and come back intact.
+        let bulk = Self.payload(2 << 20)
+        #expect(client.roundTrip(bulk, timeoutMs: 30_000) != nil, "2 MiB must come back intact")
+
+        // The pumps now wait for data on the same connection; a later step's toxics apply to what comes next.
+        _ = try await NetworkProxyDriver().run(try params("{ set: live, latency: 300ms, direction: downstream }"), context: CloudTestContext().context)
+        let delayed = try #require(client.roundTrip(Self.payload(64)))
+        #expect(delayed >= 0.28 && delayed < 5, "a round trip after `latency: 300ms` took \(delayed)s")
+
+        _ = try await NetworkProxyDriver().run(try params("{ set: live, blackhole: true, direction: upstream }"), context: CloudTestContext().context)
+        #expect(client.send(Self.payload(1000)))
+        let (dropped, end) = client.read(1000, timeoutMs: 1_000)
+        #expect(dropped.isEmpty && end == .timedOut, "\(dropped.count) bytes, \(end)")
+
+        _ = try await NetworkProxyDriver().run(try params("{ clear: live }"), context: CloudTestContext().context)
+        let after = try #require(client.roundTrip(Self.payload(64)))
+        #expect(after < 0.25, "after clear: \(after)s")
+
+        _ = try await Self.stop(intent)
+        let last = try #require(await context.records("proxy.counters").last)
+        #expect(last["bytes-upstream"]?.intValue == bulk.count + 64 + 1000 + 64, "\(last)")
+        #expect(last["bytes-downstream"]?.intValue == bulk.count + 64 + 64, "\(last)")
+        #expect(last["blackholed-bytes"] == 1000, "\(last)")
+        #expect(last["toxics"]?["latency"] == 1 && last["toxics"]?["blackhole"] == 1, "\(last)")
+        #expect(echo.bytesReceived == bulk.count + 64 + 64)
+    }
+
     @Test func refuseStopsListeningUntilCleared() async throws {
         let echo = try EchoServer()
         defer { echo.stop() }
