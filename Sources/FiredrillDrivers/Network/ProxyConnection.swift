@@ -5,8 +5,9 @@ import Darwin
 #endif
 import Synchronization
 
-/// One client connection through the proxy and its upstream connection: two pump threads, one per direction.
-/// The sockets are closed once both pumps have ended, never while one may still use them.
+/// One client connection through the proxy and its upstream connection, carried by the event loop or (once a
+/// toxic hits it) by two pump threads, one per direction. The sockets are closed once both pumps have ended (or
+/// the loop finished the connection), never while one may still use them.
 final class ProxyConnection: Sendable {
     let id: Int
     let client: Int32
@@ -50,6 +51,13 @@ final class ProxyConnection: Sendable {
     func abort() {
         _ = shutdown(client, Int32(SHUT_RDWR))
         _ = shutdown(upstream, Int32(SHUT_RDWR))
+    }
+
+    /// Closes both sockets at once: the event loop carried the connection to its end, no pump ever ran.
+    func closeSockets() {
+        state.withLock { $0.pumpsLeft = 0 }
+        close(client)
+        close(upstream)
     }
 
     /// Called by each pump as it ends; true for the last one, which has closed both sockets.

@@ -15,6 +15,8 @@ struct ProxyPump {
     let destination: Int32
     let connection: ProxyConnection
     let proxy: TCPProxy
+    /// The event loop's state of this way when it handed the connection over.
+    var handed: ProxyLoopRelay.Half?
 
     static let bufferSize = 256 * 1024
     /// Bytes held back by delays before the pump stops reading (the sender then feels TCP back-pressure).
@@ -31,7 +33,7 @@ struct ProxyPump {
         ProxySocket.keepSIGPIPEFromThisThread()
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
         defer { buffer.deallocate() }
-        var relay = ProxyRelayPipe()
+        var relay = handed?.pipe ?? ProxyRelayPipe()
         defer { relay.close() }
         var queue: [Chunk] = []
         var head = 0
@@ -39,8 +41,12 @@ struct ProxyPump {
         var lastDue: UInt64 = 0
         var nextFree: UInt64 = 0
         var carried: Int64 = 0
-        var eof = false
+        var eof = handed?.ended ?? false
         var failed = false
+        if let handed, handed.inPipe > 0 {
+            // Read before the toxic was seen: it goes on as it came.
+            failed = !relay.drain(handed.inPipe, to: destination)
+        }
         let counters = proxy.counters
         // The toxics as of `generation`; read again (under the proxy's lock) only when a step set new ones.
         var generation = proxy.toxicsGeneration
@@ -59,7 +65,7 @@ struct ProxyPump {
             queued += count
         }
 
-        outer: while !connection.isResetting {
+        outer: while !failed, !connection.isResetting {
             var now = ProxySocket.now()
             while head < queue.count, queue[head].due <= now {
                 let ok = queue[head].bytes.withUnsafeBytes { ProxySocket.writeAll(destination, $0.baseAddress!, $0.count) }
@@ -87,7 +93,7 @@ struct ProxyPump {
             let n: Int
             if !pending, !toxics.hits(connection.roll), relay.isOpen {
                 // Straight through: socket to pipe to socket, the bytes never copied into this process.
-                let moved = relay.fill(from: source, limit: Self.bufferSize)
+                let moved = relay.fill(from: source, limit: min(Self.bufferSize, relay.capacity))
                 if moved == 0 { eof = true; continue }
                 if moved < 0 {
                     if errno == EINTR { continue }

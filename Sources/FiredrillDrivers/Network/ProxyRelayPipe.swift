@@ -10,12 +10,16 @@ import CFiredrillSplice
 struct ProxyRelayPipe {
     private(set) var readEnd: Int32 = -1
     private(set) var writeEnd: Int32 = -1
+    /// Bytes the pipe holds at most.
+    private(set) var capacity = 0
 
     init() {
         var fds: [Int32] = [-1, -1]
-        if firedrill_relay_pipe(&fds, Int32(ProxyPump.bufferSize)) == 0 {
+        let capacity = firedrill_relay_pipe(&fds, Int32(ProxyPump.bufferSize))
+        if capacity > 0 {
             readEnd = fds[0]
             writeEnd = fds[1]
+            self.capacity = Int(capacity)
         }
     }
 
@@ -35,6 +39,18 @@ struct ProxyRelayPipe {
             if n < 0, errno == EINTR { continue }
             if n <= 0 { return false }
             left -= n
+        }
+        return true
+    }
+
+    /// Puts `count` bytes (no more than the pipe's capacity, into an empty pipe) in the pipe, to be drained later.
+    func put(_ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
+        var offset = 0
+        while offset < count {
+            let n = write(writeEnd, bytes + offset, count - offset)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return false }
+            offset += n
         }
         return true
     }

@@ -136,6 +136,11 @@ enum ProxySocket {
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    static func setBlocking(_ fd: Int32, _ blocking: Bool) {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK)
+    }
+
     /// Makes the next `close` send a reset instead of a FIN.
     static func lingerZero(_ fd: Int32) {
         var value = linger(l_onoff: 1, l_linger: 0)
