@@ -149,6 +149,60 @@ struct NetworkProxyDriverTests {
         #expect(echo.bytesReceived == bulk.count + 64 + 64)
     }
 
+    @Test func aHalfCloseWithNoToxicPassesOnAfterEveryByte() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, _, intent) = try await Self.start("half-close", echo)
+        let client = try #require(LoopbackClient(port: port))
+        let data = Self.payload(300 * 1024)
+        #expect(client.send(data))
+        // The client is done sending; the echo still comes back in full, then the server's close arrives.
+        _ = shutdown(client.fd, Int32(SHUT_WR))
+        let (back, end) = client.read(data.count + 1, timeoutMs: 20_000)
+        #expect(back == Array(data), "\(back.count) of \(data.count) bytes came back")
+        #expect(end == .closed, "\(end)")
+        _ = try await Self.stop(intent)
+    }
+
+    @Test func manyConnectionsAtOnceThenStopEndsThemAll() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("many", echo)
+        let clients = (0..<20).compactMap { _ in LoopbackClient(port: port) }
+        #expect(clients.count == 20)
+        let data = (0..<20).map { i in Self.payload(48 * 1024 + i) }
+        for (client, bytes) in zip(clients, data) { #expect(client.send(bytes)) }
+        for (i, (client, bytes)) in zip(clients, data).enumerated() {
+            let (back, end) = client.read(bytes.count, timeoutMs: 20_000)
+            #expect(back == bytes && end == .complete, "client \(i): \(back.count) of \(bytes.count) bytes, \(end)")
+        }
+        _ = try await Self.stop(intent)
+        for client in clients {
+            let end = client.read(1, timeoutMs: 10_000).end
+            #expect(end == .closed || end == .reset, "an open connection must end with the proxy: \(end)")
+        }
+        let last = try #require(await context.records("proxy.counters").last)
+        let total = data.reduce(0) { $0 + $1.count }
+        #expect(last["bytes-upstream"]?.intValue == total && last["bytes-downstream"]?.intValue == total, "\(last)")
+        #expect(last["connections"] == 20 && last["active"] == 0, "\(last)")
+    }
+
+    @Test func resetRateSetLaterResetsConnectionsOpenedWithoutToxic() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("flaky-later", echo)
+        let clients = (0..<3).compactMap { _ in LoopbackClient(port: port) }
+        #expect(clients.count == 3)
+        for client in clients { #expect(client.roundTrip(Self.payload(100)) != nil) }
+        _ = try await NetworkProxyDriver().run(try params("{ set: flaky-later, reset-rate: 20/s }"), context: CloudTestContext().context)
+        var ends: [LoopbackClient.ReadEnd] = []
+        for client in clients { ends.append(client.read(1, timeoutMs: 10_000).end) }
+        #expect(ends.allSatisfy { $0 == .reset || $0 == .closed }, "\(ends)")
+        _ = try await Self.stop(intent)
+        let resets = await context.records("proxy.counters").last?["toxics"]?["reset-peer"]?.intValue ?? 0
+        #expect(resets >= 3, "\(resets) resets")
+    }
+
     @Test func refuseStopsListeningUntilCleared() async throws {
         let echo = try EchoServer()
         defer { echo.stop() }
