@@ -33,7 +33,9 @@ struct ProxyPump {
         ProxySocket.keepSIGPIPEFromThisThread()
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
         defer { buffer.deallocate() }
-        var relay = handed?.pipe ?? ProxyRelayPipe()
+        // Opened the first time bytes go straight through (a connection a toxic always hits never needs it).
+        var relay = handed?.pipe ?? ProxyRelayPipe(open: false)
+        var canSplice = true
         defer { relay.close() }
         var queue: [Chunk] = []
         var head = 0
@@ -91,14 +93,18 @@ struct ProxyPump {
             if pending, !ProxySocket.waitReadable(source, nanos: min(wait, Self.slice)) { continue }
             refresh()
             let n: Int
-            if !pending, !toxics.hits(connection.roll), relay.isOpen {
+            if canSplice, !pending, !toxics.hits(connection.roll), !relay.isOpen {
+                relay = ProxyRelayPipe()
+                canSplice = relay.isOpen
+            }
+            if canSplice, !pending, !toxics.hits(connection.roll) {
                 // Straight through: socket to pipe to socket, the bytes never copied into this process.
                 let moved = relay.fill(from: source, limit: min(Self.bufferSize, relay.capacity))
                 if moved == 0 { eof = true; continue }
                 if moved < 0 {
                     if errno == EINTR { continue }
                     if errno == EINVAL || errno == ENOSYS {
-                        relay.close()  // this pair of sockets cannot splice: read and write instead
+                        canSplice = false  // this pair of sockets cannot splice: read and write instead
                         continue
                     }
                     failed = true

@@ -13,7 +13,9 @@ struct ProxyRelayPipe {
     /// Bytes the pipe holds at most.
     private(set) var capacity = 0
 
-    init() {
+    /// A pipe, or (`open: false`) none yet.
+    init(open: Bool = true) {
+        guard open else { return }
         var fds: [Int32] = [-1, -1]
         let capacity = firedrill_relay_pipe(&fds, Int32(ProxyPump.bufferSize))
         if capacity > 0 {
