@@ -203,6 +203,38 @@ struct NetworkProxyDriverTests {
         #expect(resets >= 3, "\(resets) resets")
     }
 
+    @Test func aToxicSetMidTransferLosesAndReordersNothing() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("midway", echo)
+        let client = try #require(LoopbackClient(port: port))
+        let data = Self.payload(16 << 20)
+        // The client sends 16 MiB while it reads the echo; halfway through, a step sets a delay on the way back,
+        // so the connection changes hands with bytes in flight both ways.
+        let sender = Thread { client.send(data) }
+        sender.start()
+        var back: [UInt8] = []
+        back.reserveCapacity(data.count)
+        var set = false
+        var end = LoopbackClient.ReadEnd.complete
+        for _ in 0..<10_000 where back.count < data.count {
+            let (piece, how) = client.read(min(256 * 1024, data.count - back.count), timeoutMs: 20_000)
+            back += piece
+            end = how
+            if how != .complete { break }
+            if !set, back.count >= data.count / 2 {
+                set = true
+                _ = try await NetworkProxyDriver().run(try params("{ set: midway, latency: 20ms, direction: downstream }"), context: CloudTestContext().context)
+            }
+        }
+        #expect(set && end == .complete, "\(back.count) of \(data.count) bytes, \(end)")
+        #expect(back == data, "the echo must come back whole and in order across the change")
+        _ = try await Self.stop(intent)
+        let last = try #require(await context.records("proxy.counters").last)
+        #expect(last["bytes-upstream"]?.intValue == data.count && last["bytes-downstream"]?.intValue == data.count, "\(last)")
+        #expect(last["toxics"]?["latency"] == 1, "\(last)")
+    }
+
     @Test func refuseStopsListeningUntilCleared() async throws {
         let echo = try EchoServer()
         defer { echo.stop() }
