@@ -7,8 +7,8 @@ import Foundation
 import Synchronization
 
 /// The user-space TCP proxy of `network.proxy`: an acceptor thread on the listening socket; an event loop thread
-/// that splices every connection no toxic hits (`ProxyLoop`); and two pump threads for each connection a toxic
-/// hits (`ProxyPump`). It lives in the runner's process, so it ends with the run whatever happens.
+/// that carries every connection no toxic hits (`ProxyLoop`: small reads copied, large ones spliced); and two
+/// pump threads for each connection a toxic hits (`ProxyPump`). It lives in the runner's process, so it ends with the run whatever happens.
 final class TCPProxy: Sendable {
     let name: String
     let upstream: ProxySocket.Address
