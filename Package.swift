@@ -39,6 +39,8 @@ let package = Package(
         ),
         // The run's signal handler: async-signal-safe, so it is C; Swift sees only the pipe it writes to.
         .target(name: "CFiredrillSignals"),
+        // splice(2) and ppoll(2) for network.proxy, which Swift's libc module does not expose.
+        .target(name: "CFiredrillSplice"),
         .target(
             name: "FiredrillCore",
             dependencies: [
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "FiredrillDrivers",
             dependencies: [
-                "FiredrillCore", "CCurl", "CLibPQ", "COpenSSL",
+                "FiredrillCore", "CCurl", "CLibPQ", "COpenSSL", "CFiredrillSplice",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

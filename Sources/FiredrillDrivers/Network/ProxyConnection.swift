@@ -5,8 +5,9 @@ import Darwin
 #endif
 import Synchronization
 
-/// One client connection through the proxy and its upstream connection: two pump threads, one per direction.
-/// The sockets are closed once both pumps have ended, never while one may still use them.
+/// One client connection through the proxy and its upstream connection, carried by the event loop or (once a
+/// toxic hits it) by two pump threads, one per direction. The sockets are closed once both pumps have ended (or
+/// the loop finished the connection), never while one may still use them.
 final class ProxyConnection: Sendable {
     let id: Int
     let client: Int32
@@ -15,12 +16,12 @@ final class ProxyConnection: Sendable {
     let roll: Double
 
     private struct State {
-        var resetting = false
         var pumpsLeft = 2
         var marked: Set<String> = []
     }
 
     private let state = Mutex(State())
+    private let resetting = Atomic<Bool>(false)
 
     init(id: Int, client: Int32, upstream: Int32, roll: Double) {
         self.id = id
@@ -29,7 +30,7 @@ final class ProxyConnection: Sendable {
         self.roll = roll
     }
 
-    var isResetting: Bool { state.withLock { $0.resetting } }
+    var isResetting: Bool { resetting.load(ordering: .acquiring) }
 
     /// True the first time `toxic` acts on this connection, so counters count connections, not chunks.
     func mark(_ toxic: String) -> Bool {
@@ -39,11 +40,7 @@ final class ProxyConnection: Sendable {
     /// Ends both sides with a TCP reset: the pumps wake (their reads return) and the last one closes the sockets,
     /// which with a zero linger sends RST instead of FIN.
     func reset() {
-        guard state.withLock({ s -> Bool in
-            if s.resetting { return false }
-            s.resetting = true
-            return true
-        }) else { return }
+        guard resetting.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         ProxySocket.lingerZero(client)
         ProxySocket.lingerZero(upstream)
         _ = shutdown(client, Int32(SHUT_RD))
@@ -54,6 +51,13 @@ final class ProxyConnection: Sendable {
     func abort() {
         _ = shutdown(client, Int32(SHUT_RDWR))
         _ = shutdown(upstream, Int32(SHUT_RDWR))
+    }
+
+    /// Closes both sockets at once: the event loop carried the connection to its end, no pump ever ran.
+    func closeSockets() {
+        state.withLock { $0.pumpsLeft = 0 }
+        close(client)
+        close(upstream)
     }
 
     /// Called by each pump as it ends; true for the last one, which has closed both sockets.

@@ -18,8 +18,16 @@ final class ProxyCounters: Sendable {
     }
 
     private let values = Mutex(Values())
+    /// Bytes carried, counted by every pump on every read: atomics, not the lock.
+    private let upstreamBytes = Atomic<Int64>(0)
+    private let downstreamBytes = Atomic<Int64>(0)
 
-    var snapshot: Values { values.withLock { $0 } }
+    var snapshot: Values {
+        var v = values.withLock { $0 }
+        v.bytesUpstream = upstreamBytes.load(ordering: .relaxed)
+        v.bytesDownstream = downstreamBytes.load(ordering: .relaxed)
+        return v
+    }
 
     func opened() { values.withLock { $0.connections += 1; $0.active += 1 } }
     func closed() { values.withLock { $0.active -= 1 } }
@@ -31,8 +39,10 @@ final class ProxyCounters: Sendable {
     }
     func upstreamFailed() { values.withLock { $0.upstreamFailures += 1 } }
     func carried(_ direction: ProxyDirection, _ bytes: Int) {
-        values.withLock {
-            if direction == .upstream { $0.bytesUpstream += Int64(bytes) } else { $0.bytesDownstream += Int64(bytes) }
+        if direction == .upstream {
+            upstreamBytes.wrappingAdd(Int64(bytes), ordering: .relaxed)
+        } else {
+            downstreamBytes.wrappingAdd(Int64(bytes), ordering: .relaxed)
         }
     }
     func toxic(_ name: String) { values.withLock { $0.toxics[name, default: 0] += 1 } }

@@ -4,8 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Moves bytes one way through a connection, applying that direction's toxics. With no toxic it reads and writes
-/// straight through (64 KiB at a time, blocking); with a delay or a bandwidth cap it queues chunks with the
+/// Moves bytes one way through a connection, applying that direction's toxics. With no toxic hitting the
+/// connection it moves them with `splice(2)` through a pipe, never copying them into the process (blocking, at
+/// most `bufferSize` at a time, so a toxic set on the live proxy is seen at the next chunk); where splice is not
+/// available it reads and writes straight through. With a delay or a bandwidth cap it queues chunks with the
 /// instant each is due and waits for the earlier of the next due chunk and new data (`ppoll`, nanoseconds).
 struct ProxyPump {
     let direction: ProxyDirection
@@ -13,8 +15,10 @@ struct ProxyPump {
     let destination: Int32
     let connection: ProxyConnection
     let proxy: TCPProxy
+    /// The event loop's state of this way when it handed the connection over.
+    var handed: ProxyLoopRelay.Half?
 
-    static let bufferSize = 64 * 1024
+    static let bufferSize = 256 * 1024
     /// Bytes held back by delays before the pump stops reading (the sender then feels TCP back-pressure).
     static let maxQueued = 4 * 1024 * 1024
     /// The longest a pump sleeps without looking at whether its connection is being reset.
@@ -26,25 +30,45 @@ struct ProxyPump {
     }
 
     func run() {
+        ProxySocket.keepSIGPIPEFromThisThread()
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
         defer { buffer.deallocate() }
+        // Opened the first time bytes go straight through (a connection a toxic always hits never needs it).
+        var relay = handed?.pipe ?? ProxyRelayPipe(open: false)
+        var canSplice = true
+        defer { relay.close() }
         var queue: [Chunk] = []
         var head = 0
         var queued = 0
         var lastDue: UInt64 = 0
         var nextFree: UInt64 = 0
         var carried: Int64 = 0
-        var eof = false
+        var eof = handed?.ended ?? false
         var failed = false
+        if let handed, handed.inPipe > 0 {
+            // Read before the toxic was seen: it goes on as it came.
+            failed = !relay.drain(handed.inPipe, to: destination)
+        }
         let counters = proxy.counters
+        // The toxics as of `generation`; read again (under the proxy's lock) only when a step set new ones.
+        var generation = proxy.toxicsGeneration
+        var toxics = proxy.toxics(direction)
+
+        func refresh() {
+            let current = proxy.toxicsGeneration
+            if current != generation {
+                generation = current
+                toxics = proxy.toxics(direction)
+            }
+        }
 
         func enqueue(_ due: UInt64, _ start: Int, _ count: Int) {
             queue.append(Chunk(due: due, bytes: Array(UnsafeRawBufferPointer(start: buffer + start, count: count))))
             queued += count
         }
 
-        outer: while !connection.isResetting {
-            let now = ProxySocket.now()
+        outer: while !failed, !connection.isResetting {
+            var now = ProxySocket.now()
             while head < queue.count, queue[head].due <= now {
                 let ok = queue[head].bytes.withUnsafeBytes { ProxySocket.writeAll(destination, $0.baseAddress!, $0.count) }
                 guard ok else { failed = true; break outer }
@@ -59,23 +83,57 @@ struct ProxyPump {
                 head = 0
             }
             let pending = head < queue.count
-            let wait = pending ? queue[head].due &- now : 0
+            if pending { now = ProxySocket.now() }
+            let wait = pending ? queue[head].due &- min(now, queue[head].due) : 0
             if eof || queued >= Self.maxQueued {
                 if !pending { break }
                 ProxySocket.sleep(nanos: min(wait, Self.slice))
                 continue
             }
-            if pending, !ProxySocket.waitReadable(source, nanos: wait) { continue }
-            let n = recv(source, buffer, Self.bufferSize, 0)
-            if n == 0 { eof = true; continue }
-            if n < 0 {
-                if errno == EINTR { continue }
-                failed = true
-                break
+            if pending, !ProxySocket.waitReadable(source, nanos: min(wait, Self.slice)) { continue }
+            refresh()
+            let n: Int
+            if canSplice, !pending, !toxics.hits(connection.roll), !relay.isOpen {
+                relay = ProxyRelayPipe()
+                canSplice = relay.isOpen
             }
-            counters.carried(direction, n)
-            carried += Int64(n)
-            let toxics = proxy.toxics(direction)
+            if canSplice, !pending, !toxics.hits(connection.roll) {
+                // Straight through: socket to pipe to socket, the bytes never copied into this process.
+                let moved = relay.fill(from: source, limit: min(Self.bufferSize, relay.capacity))
+                if moved == 0 { eof = true; continue }
+                if moved < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EINVAL || errno == ENOSYS {
+                        canSplice = false  // this pair of sockets cannot splice: read and write instead
+                        continue
+                    }
+                    failed = true
+                    break
+                }
+                n = moved
+                counters.carried(direction, n)
+                carried += Int64(n)
+                refresh()
+                if !toxics.hits(connection.roll) {
+                    guard relay.drain(n, to: destination) else { failed = true; break }
+                    continue
+                }
+                // A toxic was set while these bytes were on their way: they take it, as bytes read after it.
+                guard relay.take(n, into: buffer) else { failed = true; break }
+            } else {
+                let got = recv(source, buffer, Self.bufferSize, 0)
+                if got == 0 { eof = true; continue }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    break
+                }
+                n = got
+                counters.carried(direction, n)
+                carried += Int64(n)
+                refresh()
+            }
+            now = ProxySocket.now()
             guard toxics.hits(connection.roll) else {
                 if pending {
                     enqueue(max(now, lastDue), 0, n)
@@ -96,7 +154,7 @@ struct ProxyPump {
                 if connection.mark("blackhole") { counters.toxic("blackhole") }
                 counters.blackholed(count)
             } else {
-                let arrived = ProxySocket.now()
+                let arrived = now
                 var due = arrived
                 if toxics.latency > 0 {
                     var delay = Int64(toxics.latency)

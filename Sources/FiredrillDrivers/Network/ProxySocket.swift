@@ -1,3 +1,4 @@
+import CFiredrillSplice
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -135,6 +136,11 @@ enum ProxySocket {
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    static func setBlocking(_ fd: Int32, _ blocking: Bool) {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK)
+    }
+
     /// Makes the next `close` send a reset instead of a FIN.
     static func lingerZero(_ fd: Int32) {
         var value = linger(l_onoff: 1, l_linger: 0)
@@ -168,13 +174,16 @@ enum ProxySocket {
 
     /// Waits for `fd` to be readable for at most `nanos`; true when it is (or has hung up).
     static func waitReadable(_ fd: Int32, nanos: UInt64) -> Bool {
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        // poll counts whole milliseconds; the last fraction of one is slept, so a delay stays exact to well
-        // under a millisecond.
-        let ms = nanos / 1_000_000
-        if ms > 0 { return poll(&p, 1, Int32(min(ms, 60_000))) > 0 }
-        sleep(nanos: nanos)
-        return poll(&p, 1, 0) > 0
+        firedrill_wait_readable(fd, nanos) > 0
+    }
+
+    /// A pump splicing into a socket whose peer is gone raises SIGPIPE (splice has no MSG_NOSIGNAL); blocked in
+    /// the pump's thread it stays there and is dropped with it, while the EPIPE tells the pump.
+    static func keepSIGPIPEFromThisThread() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
     static func sleep(nanos: UInt64) {

@@ -6,8 +6,9 @@ import Darwin
 import Foundation
 import Synchronization
 
-/// The user-space TCP proxy of `network.proxy`: an acceptor thread on the listening socket, and two pump threads
-/// per connection. It lives in the runner's process, so it ends with the run whatever happens.
+/// The user-space TCP proxy of `network.proxy`: an acceptor thread on the listening socket; an event loop thread
+/// that carries every connection no toxic hits (`ProxyLoop`: small reads copied, large ones spliced); and two
+/// pump threads for each connection a toxic hits (`ProxyPump`). It lives in the runner's process, so it ends with the run whatever happens.
 final class TCPProxy: Sendable {
     let name: String
     let upstream: ProxySocket.Address
@@ -27,8 +28,11 @@ final class TCPProxy: Sendable {
     }
 
     private let state: Mutex<State>
+    private let generation = Atomic<UInt64>(0)
     private let wakeRead: Int32
     private let wakeWrite: Int32
+    /// Nil where the system has no epoll/splice: every connection then gets pump threads.
+    private let loop = ProxyLoop()
 
     init(name: String, listen: ProxySocket.Address, upstream: ProxySocket.Address, connectTimeoutMs: Int32 = 5000) {
         self.name = name
@@ -69,9 +73,18 @@ final class TCPProxy: Sendable {
             let thread = Thread { [self] in acceptLoop() }
             thread.name = "network.proxy \(name)"
             thread.start()
+            if let loop {
+                let relay = Thread { [self] in loop.run(self) }
+                relay.name = "network.proxy \(name) relay"
+                relay.start()
+            }
             return .success(bound)
         }
     }
+
+    /// Changes whenever toxics are set or cleared: a pump reads it per chunk (no lock) and the toxics only when it
+    /// moved.
+    var toxicsGeneration: UInt64 { generation.load(ordering: .acquiring) }
 
     func toxics(_ direction: ProxyDirection) -> ProxyToxics {
         state.withLock { $0.toxics[direction] ?? ProxyToxics() }
@@ -81,8 +94,12 @@ final class TCPProxy: Sendable {
 
     /// Sets (replaces) the toxics of `directions`; an empty set clears them.
     func set(_ toxics: ProxyToxics, on directions: [ProxyDirection]) {
-        state.withLock { s in for d in directions { s.toxics[d] = toxics.isEmpty ? nil : toxics } }
+        state.withLock { s in
+            for d in directions { s.toxics[d] = toxics.isEmpty ? nil : toxics }
+            generation.wrappingAdd(1, ordering: .releasing)
+        }
         wake()
+        loop?.wake()
     }
 
     /// Stops accepting, ends every connection, and waits (up to `timeout` seconds) for every thread to finish.
@@ -92,6 +109,7 @@ final class TCPProxy: Sendable {
             return Array(s.connections.values)
         }
         wake()
+        loop?.wake()
         for connection in connections { connection.abort() }
         let deadline = ProxySocket.now() + UInt64(timeout * 1e9)
         while ProxySocket.now() < deadline {
@@ -190,7 +208,7 @@ final class TCPProxy: Sendable {
         }
     }
 
-    /// Connects upstream, then pumps client-to-upstream here and upstream-to-client on a second thread.
+    /// Connects upstream, then gives the connection to the event loop, or to pump threads when a toxic hits it.
     private func serve(client: Int32, roll: Double) {
         guard case .success(let upstreamFD) = ProxySocket.connect(upstream, timeoutMs: connectTimeoutMs) else {
             counters.upstreamFailed()
@@ -211,10 +229,22 @@ final class TCPProxy: Sendable {
             close(client)
             return
         }
-        let down = ProxyPump(direction: .downstream, source: upstreamFD, destination: client, connection: connection, proxy: self)
-        let thread = Thread { down.run() }
-        thread.name = "network.proxy \(name) downstream"
-        thread.start()
-        ProxyPump(direction: .upstream, source: client, destination: upstreamFD, connection: connection, proxy: self).run()
+        let hit = allToxics.values.contains { $0.hits(roll) }
+        if !hit, let loop, loop.adopt(connection) { return }
+        startPumps(connection, halves: [])
+    }
+
+    /// Starts a pump thread each way; `halves` are what the event loop had of the connection (its pipes, the
+    /// bytes in them, whether a side already closed) when a toxic made it hand the connection over.
+    func startPumps(_ connection: ProxyConnection, halves: [ProxyLoopRelay.Half]) {
+        for direction in ProxyDirection.allCases {
+            let up = direction == .upstream
+            let pump = ProxyPump(direction: direction, source: up ? connection.client : connection.upstream,
+                                 destination: up ? connection.upstream : connection.client, connection: connection,
+                                 proxy: self, handed: halves.first { $0.direction == direction })
+            let thread = Thread { pump.run() }
+            thread.name = "network.proxy \(name) \(direction.rawValue)"
+            thread.start()
+        }
     }
 }

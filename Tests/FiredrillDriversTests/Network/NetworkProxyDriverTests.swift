@@ -119,6 +119,124 @@ struct NetworkProxyDriverTests {
         #expect(last["toxics"]?["blackhole"] == 1, "\(last)")
     }
 
+    @Test func toxicsSetOnALiveConnectionReachTheBytesSentAfterThem() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("live", echo)
+        let client = try #require(LoopbackClient(port: port))
+        // No toxic yet: 2 MiB go straight through both ways (the zero-copy path) and come back intact.
+        let bulk = Self.payload(2 << 20)
+        #expect(client.roundTrip(bulk, timeoutMs: 30_000) != nil, "2 MiB must come back intact")
+
+        // The pumps now wait for data on the same connection; a later step's toxics apply to what comes next.
+        _ = try await NetworkProxyDriver().run(try params("{ set: live, latency: 300ms, direction: downstream }"), context: CloudTestContext().context)
+        let delayed = try #require(client.roundTrip(Self.payload(64)))
+        #expect(delayed >= 0.28 && delayed < 5, "a round trip after `latency: 300ms` took \(delayed)s")
+
+        _ = try await NetworkProxyDriver().run(try params("{ set: live, blackhole: true, direction: upstream }"), context: CloudTestContext().context)
+        #expect(client.send(Self.payload(1000)))
+        let (dropped, end) = client.read(1000, timeoutMs: 1_000)
+        #expect(dropped.isEmpty && end == .timedOut, "\(dropped.count) bytes, \(end)")
+
+        _ = try await NetworkProxyDriver().run(try params("{ clear: live }"), context: CloudTestContext().context)
+        let after = try #require(client.roundTrip(Self.payload(64)))
+        #expect(after < 0.25, "after clear: \(after)s")
+
+        _ = try await Self.stop(intent)
+        let last = try #require(await context.records("proxy.counters").last)
+        #expect(last["bytes-upstream"]?.intValue == bulk.count + 64 + 1000 + 64, "\(last)")
+        #expect(last["bytes-downstream"]?.intValue == bulk.count + 64 + 64, "\(last)")
+        #expect(last["blackholed-bytes"] == 1000, "\(last)")
+        #expect(last["toxics"]?["latency"] == 1 && last["toxics"]?["blackhole"] == 1, "\(last)")
+        #expect(echo.bytesReceived == bulk.count + 64 + 64)
+    }
+
+    @Test func aHalfCloseWithNoToxicPassesOnAfterEveryByte() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, _, intent) = try await Self.start("half-close", echo)
+        let client = try #require(LoopbackClient(port: port))
+        let data = Self.payload(300 * 1024)
+        #expect(client.send(data))
+        // The client is done sending; the echo still comes back in full, then the server's close arrives.
+        _ = shutdown(client.fd, Int32(SHUT_WR))
+        let (back, end) = client.read(data.count + 1, timeoutMs: 20_000)
+        #expect(back == Array(data), "\(back.count) of \(data.count) bytes came back")
+        #expect(end == .closed, "\(end)")
+        _ = try await Self.stop(intent)
+    }
+
+    @Test func manyConnectionsAtOnceThenStopEndsThemAll() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("many", echo)
+        let clients = (0..<20).compactMap { _ in LoopbackClient(port: port) }
+        #expect(clients.count == 20)
+        let data = (0..<20).map { i in Self.payload(48 * 1024 + i) }
+        for (client, bytes) in zip(clients, data) { #expect(client.send(bytes)) }
+        for (i, (client, bytes)) in zip(clients, data).enumerated() {
+            let (back, end) = client.read(bytes.count, timeoutMs: 20_000)
+            #expect(back == bytes && end == .complete, "client \(i): \(back.count) of \(bytes.count) bytes, \(end)")
+        }
+        _ = try await Self.stop(intent)
+        for client in clients {
+            let end = client.read(1, timeoutMs: 10_000).end
+            #expect(end == .closed || end == .reset, "an open connection must end with the proxy: \(end)")
+        }
+        let last = try #require(await context.records("proxy.counters").last)
+        let total = data.reduce(0) { $0 + $1.count }
+        #expect(last["bytes-upstream"]?.intValue == total && last["bytes-downstream"]?.intValue == total, "\(last)")
+        #expect(last["connections"] == 20 && last["active"] == 0, "\(last)")
+    }
+
+    @Test func resetRateSetLaterResetsConnectionsOpenedWithoutToxic() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("flaky-later", echo)
+        let clients = (0..<3).compactMap { _ in LoopbackClient(port: port) }
+        #expect(clients.count == 3)
+        for client in clients { #expect(client.roundTrip(Self.payload(100)) != nil) }
+        _ = try await NetworkProxyDriver().run(try params("{ set: flaky-later, reset-rate: 20/s }"), context: CloudTestContext().context)
+        var ends: [LoopbackClient.ReadEnd] = []
+        for client in clients { ends.append(client.read(1, timeoutMs: 10_000).end) }
+        #expect(ends.allSatisfy { $0 == .reset || $0 == .closed }, "\(ends)")
+        _ = try await Self.stop(intent)
+        let resets = await context.records("proxy.counters").last?["toxics"]?["reset-peer"]?.intValue ?? 0
+        #expect(resets >= 3, "\(resets) resets")
+    }
+
+    @Test func aToxicSetMidTransferLosesAndReordersNothing() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let (port, context, intent) = try await Self.start("midway", echo)
+        let client = try #require(LoopbackClient(port: port))
+        let data = Self.payload(16 << 20)
+        // The client sends 16 MiB while it reads the echo; halfway through, a step sets a delay on the way back,
+        // so the connection changes hands with bytes in flight both ways.
+        let sender = Thread { client.send(data) }
+        sender.start()
+        var back: [UInt8] = []
+        back.reserveCapacity(data.count)
+        var set = false
+        var end = LoopbackClient.ReadEnd.complete
+        for _ in 0..<10_000 where back.count < data.count {
+            let (piece, how) = client.read(min(256 * 1024, data.count - back.count), timeoutMs: 20_000)
+            back += piece
+            end = how
+            if how != .complete { break }
+            if !set, back.count >= data.count / 2 {
+                set = true
+                _ = try await NetworkProxyDriver().run(try params("{ set: midway, latency: 20ms, direction: downstream }"), context: CloudTestContext().context)
+            }
+        }
+        #expect(set && end == .complete, "\(back.count) of \(data.count) bytes, \(end)")
+        #expect(back == data, "the echo must come back whole and in order across the change")
+        _ = try await Self.stop(intent)
+        let last = try #require(await context.records("proxy.counters").last)
+        #expect(last["bytes-upstream"]?.intValue == data.count && last["bytes-downstream"]?.intValue == data.count, "\(last)")
+        #expect(last["toxics"]?["latency"] == 1, "\(last)")
+    }
+
     @Test func refuseStopsListeningUntilCleared() async throws {
         let echo = try EchoServer()
         defer { echo.stop() }
