@@ -53,19 +53,6 @@ struct TCPFlood: Sendable {
         return .success(TCPFlood(family: first.pointee.ai_family, address: bytes, display: display))
     }
 
-    /// Raises the soft limit on open files to the hard limit; returns the soft limit in force afterwards.
-    @discardableResult
-    static func raiseFileLimit() -> Int {
-        var limit = rlimit()
-        guard getrlimit(fileLimitResource, &limit) == 0 else { return 0 }
-        if limit.rlim_cur < limit.rlim_max {
-            var raised = limit
-            raised.rlim_cur = limit.rlim_max
-            if setrlimit(fileLimitResource, &raised) == 0 { limit = raised }
-        }
-        return limit.rlim_cur >= rlim_t(Int.max) ? Int.max : Int(limit.rlim_cur)
-    }
-
     /// Opens `count` connections, `rate` per second at most (as fast as possible when nil). A connection that
     /// has not completed after `connectTimeout` counts as timed out.
     func open(count: Int, rate: Double?, connectTimeout: Duration, stop: FloodStopSignal) -> Opening {
@@ -214,9 +201,7 @@ struct TCPFlood: Sendable {
 
     #if canImport(Glibc)
     private static let socketStream = Int32(SOCK_STREAM.rawValue)
-    private static let fileLimitResource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
     #else
     private static let socketStream = SOCK_STREAM
-    private static let fileLimitResource = RLIMIT_NOFILE
     #endif
 }

@@ -41,7 +41,7 @@ public struct TCPFloodDriver: StepDriver, DeclaredDriver {
         case .success(let resolved): flood = resolved
         case .failure(let error): throw DriverError(Self.key, error.description)
         }
-        let fileLimit = TCPFlood.raiseFileLimit()
+        let fileLimit = OpenFileLimit.raise()
         let token = try await context.willApply(UndoAction(
             key: FloodReleaseUndo.key, params: ["host": .string(host), "port": .number(Double(port)), "connections": .number(Double(count))],
             description: "close the connections to \(flood.display)"))

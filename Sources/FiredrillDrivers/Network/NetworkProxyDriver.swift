@@ -74,6 +74,9 @@ public struct NetworkProxyDriver: StepDriver, DeclaredDriver {
         guard ProxyRegistry.find(name) == nil else {
             throw DriverError(Self.key, "a proxy named `\(name)` is already running; give this one another `name`")
         }
+        // Each connection holds a few descriptors (two sockets, and pipes while spliced): a proxy in front of a
+        // busy service must not run out at the usual soft limit of 1,024.
+        OpenFileLimit.raise()
         let proxy = TCPProxy(name: name, listen: listen, upstream: upstream)
         if !toxics.isEmpty { proxy.set(toxics, on: directions) }
         let instance = UUID().uuidString.lowercased()

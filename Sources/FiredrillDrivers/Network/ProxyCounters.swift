@@ -9,6 +9,7 @@ final class ProxyCounters: Sendable {
         var active = 0
         var refused = 0
         var upstreamFailures = 0
+        var lastUpstreamFailure: String?
         var bytesUpstream: Int64 = 0
         var bytesDownstream: Int64 = 0
         /// Connections each toxic acted on (`latency`, `bandwidth`, `blackhole`, `slow-close`), and resets done
@@ -37,7 +38,12 @@ final class ProxyCounters: Sendable {
             if byToxic { $0.toxics["refuse", default: 0] += 1 }
         }
     }
-    func upstreamFailed() { values.withLock { $0.upstreamFailures += 1 } }
+    func upstreamFailed(_ reason: String) {
+        values.withLock {
+            $0.upstreamFailures += 1
+            $0.lastUpstreamFailure = reason
+        }
+    }
     func carried(_ direction: ProxyDirection, _ bytes: Int) {
         if direction == .upstream {
             upstreamBytes.wrappingAdd(Int64(bytes), ordering: .relaxed)
@@ -54,6 +60,7 @@ extension ProxyCounters.Values {
         .object([
             "connections": .number(Double(connections)), "active": .number(Double(active)),
             "refused": .number(Double(refused)), "upstream-failures": .number(Double(upstreamFailures)),
+            "last-upstream-failure": lastUpstreamFailure.map { .string($0) } ?? .null,
             "bytes-upstream": .number(Double(bytesUpstream)), "bytes-downstream": .number(Double(bytesDownstream)),
             "blackholed-bytes": .number(Double(blackholedBytes)),
             "toxics": .object(toxics.mapValues { .number(Double($0)) }),
@@ -64,7 +71,7 @@ extension ProxyCounters.Values {
     var summary: String {
         var line = "\(connections) connections (\(active) open), \(bytesUpstream) B up, \(bytesDownstream) B down"
         if refused > 0 { line += ", \(refused) refused" }
-        if upstreamFailures > 0 { line += ", \(upstreamFailures) upstream connects failed" }
+        if upstreamFailures > 0 { line += ", \(upstreamFailures) upstream connects failed (last: \(lastUpstreamFailure ?? "?"))" }
         if !toxics.isEmpty { line += "; toxics applied: " + toxics.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
         return line
     }

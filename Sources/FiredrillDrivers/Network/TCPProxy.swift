@@ -192,7 +192,12 @@ final class TCPProxy: Sendable {
         let refuse = toxics.values.first { $0.refuse }
         while true {
             let client = accept(listenFD, nil, nil)
-            if client < 0 { return }
+            if client < 0 {
+                // Out of descriptors: the pending connection stays queued and the listening socket stays readable,
+                // so wait a little instead of spinning on it.
+                if errno == EMFILE || errno == ENFILE { usleep(50_000) }
+                return
+            }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let roll = Double.random(in: 0..<100)
             if let refuse, roll < refuse.percent {
@@ -210,8 +215,9 @@ final class TCPProxy: Sendable {
 
     /// Connects upstream, then gives the connection to the event loop, or to pump threads when a toxic hits it.
     private func serve(client: Int32, roll: Double) {
-        guard case .success(let upstreamFD) = ProxySocket.connect(upstream, timeoutMs: connectTimeoutMs) else {
-            counters.upstreamFailed()
+        let connected = ProxySocket.connect(upstream, timeoutMs: connectTimeoutMs)
+        guard case .success(let upstreamFD) = connected else {
+            if case .failure(let error) = connected { counters.upstreamFailed(error.description) }
             ProxySocket.lingerZero(client)
             close(client)
             return

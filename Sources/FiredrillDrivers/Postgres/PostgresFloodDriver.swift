@@ -50,7 +50,7 @@ public struct PostgresFloodDriver: StepDriver, DeclaredDriver {
         }
         let requested = count.map(String.init) ?? "max"
 
-        let fileLimit = TCPFlood.raiseFileLimit()
+        let fileLimit = OpenFileLimit.raise()
         let token = try await context.willApply(UndoAction(
             key: FloodReleaseUndo.key, params: ["target": .string(shown), "connections": .string(requested)],
             description: "close the connections to \(shown)"))
