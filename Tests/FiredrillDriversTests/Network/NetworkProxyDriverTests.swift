@@ -27,6 +27,17 @@ struct NetworkProxyDriverTests {
         try await NetworkProxyStopUndo().undo(intent.params, context: DriverContext(name: "undo", timeout: .seconds(30)))
     }
 
+    /// Every client's connection ends (reset, or closed after a reset), the proxy stops, and its last counters show
+    /// a reset for each.
+    static func expectEveryClientReset(_ clients: [LoopbackClient], context: CloudTestContext, intent: UndoAction) async throws {
+        var ends: [LoopbackClient.ReadEnd] = []
+        for client in clients { ends.append(client.read(1, timeoutMs: 10_000).end) }
+        #expect(ends.allSatisfy { $0 == .reset || $0 == .closed }, "\(ends)")
+        _ = try await stop(intent)
+        let resets = await context.records("proxy.counters").last?["toxics"]?["reset-peer"]?.intValue ?? 0
+        #expect(resets >= clients.count, "\(resets) resets")
+    }
+
     static func payload(_ count: Int) -> [UInt8] {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
     }
@@ -197,12 +208,7 @@ struct NetworkProxyDriverTests {
         #expect(clients.count == 3)
         for client in clients { #expect(client.roundTrip(Self.payload(100)) != nil) }
         _ = try await NetworkProxyDriver().run(try params("{ set: flaky-later, reset-rate: 20/s }"), context: CloudTestContext().context)
-        var ends: [LoopbackClient.ReadEnd] = []
-        for client in clients { ends.append(client.read(1, timeoutMs: 10_000).end) }
-        #expect(ends.allSatisfy { $0 == .reset || $0 == .closed }, "\(ends)")
-        _ = try await Self.stop(intent)
-        let resets = await context.records("proxy.counters").last?["toxics"]?["reset-peer"]?.intValue ?? 0
-        #expect(resets >= 3, "\(resets) resets")
+        try await Self.expectEveryClientReset(clients, context: context, intent: intent)
     }
 
     @Test func aToxicSetMidTransferLosesAndReordersNothing() async throws {
@@ -309,12 +315,7 @@ struct NetworkProxyDriverTests {
         let (port, context, intent) = try await Self.start("flaky", echo, extra: ", reset-rate: 20/s")
         let clients = (0..<3).compactMap { _ in LoopbackClient(port: port) }
         #expect(clients.count == 3)
-        var ends: [LoopbackClient.ReadEnd] = []
-        for client in clients { ends.append(client.read(1, timeoutMs: 10_000).end) }
-        #expect(ends.allSatisfy { $0 == .reset || $0 == .closed }, "\(ends)")
-        _ = try await Self.stop(intent)
-        let resets = await context.records("proxy.counters").last?["toxics"]?["reset-peer"]?.intValue ?? 0
-        #expect(resets >= 3, "\(resets) resets")
+        try await Self.expectEveryClientReset(clients, context: context, intent: intent)
     }
 
     @Test func setOnAProxyThatIsNotRunningFailsWithItsName() async throws {
