@@ -193,7 +193,6 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// "run DIR of PLAN is in progress (pid N on HOST since T)".
     /// Takes this machine's lock on each target the plan's acting steps name (`LocalTargetLocks`); refused (exit 3)
     /// when another run here, of any plan, holds one of them.
     func lockTargetsHere(_ plan: Plan) throws -> [ProcessLock] {
@@ -214,6 +213,7 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
+    /// "run DIR of PLAN is in progress (pid N on HOST since T)".
     static func inProgress(_ plan: String, directory: String?, holder: ProcessLock.Holder?) -> String {
         "run \(directory.map { $0 + " " } ?? "")of \(plan) is " + (holder.map { "in progress (\($0))" } ?? "starting")
     }
