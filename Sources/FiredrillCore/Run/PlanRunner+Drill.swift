@@ -114,7 +114,8 @@ extension PlanRunner {
 
     /// The disaster, then the recovery runbook to its end, while the `recovered` probe is watched until stable or
     /// its deadline; all under the guards and `limits.duration`. Neither task cancels the other: the phase ends
-    /// when both have finished.
+    /// when both have finished. The runbook starts once `recovered` has been checked after the disaster steps
+    /// ended (`RecoveryWatcher.Checkpoint`), so a quick repair cannot hide the outage between two checks.
     func disasterAndRecovery(_ recovered: ProbeSpec, injectedBox: InstantBox) async throws -> RecoveryOutcome {
         let deadline = recovered.timeout ?? plan.limits.duration
         // In `recovered`, `timeout` is the overall deadline; each execution gets the driver's default, at most
@@ -123,7 +124,11 @@ extension PlanRunner {
         executionSpec.timeout = min(ProbeRunner.defaultTimeout(recovered.call), max(recovered.every * 4, .seconds(1)))
         let watchSpec = executionSpec
         let flag = RecoveryWatcher.Flag()
-        let watcher = RecoveryWatcher(probes: await currentProbeRunner(), recorder: recorder, runbookDone: flag)
+        let checkpoint = RecoveryWatcher.Checkpoint()
+        let watcher = RecoveryWatcher(probes: await currentProbeRunner(), recorder: recorder, runbookDone: flag, checked: checkpoint)
+        // The runbook waits for a check of `recovered` after the disaster at most this long (a hung check's limit,
+        // twice, and a second), then starts anyway.
+        let checkWait = executionSpec.timeout.map { $0 * 2 } ?? .seconds(10)
         let instants = try await withDrillGuards { () async throws -> RecoveryWatcher.Instants? in
             await control.markInjecting()
             try await recorder.record(.phaseStarted, ["phase": "disaster"])
@@ -137,6 +142,12 @@ extension PlanRunner {
                 group.addTask {
                     let injecting = plan.disaster.drop { if case .manual = $0.action { return true } else { return false } }
                     try await stepRunner.run(Array(injecting), phase: "disaster")
+                    await checkpoint.endDisaster()
+                    let clock = ContinuousClock()
+                    let waitUntil = clock.now + checkWait + .seconds(1)
+                    while await !checkpoint.isOpen, clock.now < waitUntil {
+                        try await Task.sleep(for: RecoveryWatcher.slice)
+                    }
                     try await recorder.record(.phaseStarted, ["phase": "recovery"])
                     try await stepRunner.run(plan.recovery, phase: "recovery")
                     await flag.set()

@@ -16,6 +16,7 @@ public struct RecoveryWatcher: Sendable {
     let probes: ProbeRunner
     let recorder: RunRecorder
     let runbookDone: Flag
+    let checked: Checkpoint
 
     /// A one-way flag shared between the runbook and the watcher.
     public actor Flag {
@@ -24,13 +25,43 @@ public struct RecoveryWatcher: Sendable {
         public func set() { isSet = true }
     }
 
-    /// Watches until stable (or the task is cancelled); the probe is released either way.
+    /// Between the disaster and the recovery runbook: the runbook starts once `recovered` has been checked after the
+    /// disaster steps ended, so an outage the runbook repairs quickly (a promotion in half a second) is observed,
+    /// not missed between two checks. The watcher checks at once when the disaster ends instead of waiting for its
+    /// next `every`; the gate opens for good when the watcher stops.
+    public actor Checkpoint {
+        private var disasterEnded: ContinuousClock.Instant?
+        private var checkStartedAfter = false
+        public private(set) var isOpen = false
+        public init() {}
+
+        /// The disaster steps have ended.
+        public func endDisaster() { disasterEnded = ContinuousClock.now }
+        /// A check is starting: whether the watcher should check now rather than at its next `every`.
+        var wantsCheck: Bool { disasterEnded != nil && !checkStartedAfter && !isOpen }
+        /// A check that started at `start` has ended.
+        func checked(startedAt start: ContinuousClock.Instant) {
+            if let ended = disasterEnded, start >= ended { isOpen = true }
+        }
+        func starting(at start: ContinuousClock.Instant) {
+            if let ended = disasterEnded, start >= ended { checkStartedAfter = true }
+        }
+        /// The watcher stopped: nothing more to wait for.
+        func open() { isOpen = true }
+    }
+
+    /// How often a sleeping watcher looks whether the disaster has ended.
+    static let slice: Duration = .milliseconds(5)
+
+    /// Watches until stable (or the task is cancelled); the probe is released and the checkpoint opened either way.
     public func watch(_ spec: ProbeSpec) async throws -> Instants {
         do {
             let instants = try await loop(spec)
+            await checked.open()
             await probes.release(spec, role: "recovered")
             return instants
         } catch {
+            await checked.open()
             await probes.release(spec, role: "recovered")
             throw error
         }
@@ -44,7 +75,10 @@ public struct RecoveryWatcher: Sendable {
         var next = clock.now
         while true {
             try Task.checkCancellation()
+            let started = clock.now
+            await checked.starting(at: started)
             let result = await probes.once(spec, role: "recovered")
+            await checked.checked(startedAt: started)
             let event = try await recorder.record(.probeResult, step: spec.name, result.json(role: "recovered"))
             if result.passed {
                 streak += 1
@@ -73,7 +107,10 @@ public struct RecoveryWatcher: Sendable {
             }
             next = next.advanced(by: spec.every)
             if next < clock.now { next = clock.now }
-            try await Task.sleep(until: next, clock: clock)
+            // Sleep until the next check, in short slices: the end of the disaster calls for a check at once.
+            while clock.now < next, await !checked.wantsCheck {
+                try await Task.sleep(for: min(next - clock.now, Self.slice))
+            }
         }
     }
 }

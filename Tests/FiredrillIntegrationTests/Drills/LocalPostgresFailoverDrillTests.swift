@@ -42,6 +42,10 @@ import Testing
         let detection = try #require(rto.data["detection-seconds"]?.doubleValue, "the outage was never detected")
         #expect(detection >= 0 && detection <= rtoSeconds)
         #expect(run.first("drill.detected") != nil && run.first("drill.stable") != nil)
+        // The promotion waits for a check of `recovered` after the kill, so even a quick one cannot hide the outage.
+        let detected = try #require(run.first("drill.detected"))
+        let recoveryStarted = try #require(run.events.first { $0.type == "phase.started" && $0.data["phase"] == "recovery" })
+        #expect(detected.seq < recoveryStarted.seq, "the outage is observed before the runbook repairs it")
 
         let rpo = try #require(run.first("rpo.measured"), "\(run.account)")
         #expect(rpo.data["mode"] == "heartbeat")
