@@ -57,15 +57,15 @@ public final class ProcessLock: Sendable {
 
     deinit { _ = Foundation.close(fd) }
 
-    /// Creates `directory` and its missing parents; a folder that cannot be made (a reports root the user may not
-    /// write to) is named with the reason, not left to a bare "no such file" on the lock.
+    /// Creates `directory` and its missing parents (`JournalFileIO.makeDirectories`); a folder that cannot be made (a
+    /// reports root the user may not write to) is named with the reason, not left to a bare "no such file" on the lock.
     static func makeDirectories(_ directory: String, for path: String) throws {
-        var prefix = directory.hasPrefix("/") ? "" : "."
-        for component in directory.split(separator: "/") {
-            prefix += "/" + component
-            if Foundation.mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw RunError("cannot create \(prefix) for the lock \(path): \(String(cString: strerror(errno)))")
-            }
+        do {
+            try JournalFileIO.makeDirectories(directory)
+        } catch .io(_, let folder, let code) {
+            throw RunError("cannot create \(folder) for the lock \(path): \(String(cString: strerror(code)))")
+        } catch {
+            throw RunError("cannot create \(directory) for the lock \(path): \(error)")
         }
     }
 
