@@ -36,21 +36,20 @@ struct RunStoreHook {
         }
     }
 
-    /// Takes the lock across runners on each target the plan's acting steps name (`PlanTargets`), held with the
+    /// Takes the lock across runners on each of `targets` (what the plan's acting steps name, `PlanTargets`), held with the
     /// plan lock for the run's life; refused (exit 3) when another runner, of any plan, holds one of them.
-    func lockTargets(_ plan: Plan) async throws {
-        let targets = PlanTargets.targets(of: plan)
+    func lockTargets(_ targets: [PlanTarget], plan: String) async throws {
         guard !targets.isEmpty else { return }
         let result: TargetLockResult
         do {
-            result = try await store.lockTargets(targets, plan: plan.name, holder: LockHolder(runBy: RunSession.initiator()))
+            result = try await store.lockTargets(targets, plan: plan, holder: LockHolder(runBy: RunSession.initiator()))
         } catch {
-            Console.error("cannot lock the targets of \(plan.name) in the store \(store.description): \(error); refusing to start: nothing was injected")
+            Console.error("cannot lock the targets of \(plan) in the store \(store.description): \(error); refusing to start: nothing was injected")
             throw ExitStatus.failed
         }
         if case .held(let target, let holder) = result {
             let who = holder.map { ($0.plan.map { "a run of \($0) by " } ?? "") + $0.description } ?? "another runner"
-            Console.error("\(target.text) is being acted on by \(who) (lock held in the store \(store.description)); refusing to start \(plan.name): nothing was injected (pass --concurrent to allow it)")
+            Console.error("\(target.text) is being acted on by \(who) (lock held in the store \(store.description)); refusing to start \(plan): nothing was injected (pass --concurrent to allow it)")
             throw ExitStatus.failed
         }
     }

@@ -85,6 +85,8 @@ struct RunCommand: AsyncParsableCommand {
         let config = try RunConfigFile.load(configFile, planPath: loaded.path)
         var planLock: ProcessLock?
         var targetLocks: [ProcessLock] = []
+        // What the plan acts on, resolved once for this machine's locks and the shared store's.
+        let targets = concurrent ? [] : PlanTargets.targets(of: plan)
         if !concurrent {
             do {
                 planLock = try ProcessLock.acquire(RunDirectory.planLockPath(root: reportsRoot, planName: plan.name),
@@ -96,12 +98,12 @@ struct RunCommand: AsyncParsableCommand {
                 Console.error("\(error); refusing to start: nothing was injected. Point --reports at a folder this user can write")
                 throw ExitStatus.failed
             }
-            targetLocks = try lockTargetsHere(plan)
+            targetLocks = try lockTargetsHere(targets, plan: plan.name)
         }
         let store = noStore ? nil : try await RunStoreHook.open(storeOptions, reportsRoot: reportsRoot)
         if let store, !concurrent {
             try await store.lockPlan(plan.name)
-            try await store.lockTargets(plan)
+            try await store.lockTargets(targets, plan: plan.name)
         }
         try refuseIfEarlierRunsOwe(plan.name)
         if let store { try await refuseIfStoreRunsOwe(plan.name, store: store) }
@@ -195,10 +197,10 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Takes this machine's lock on each target the plan's acting steps name (`LocalTargetLocks`); refused (exit 3)
     /// when another run here, of any plan, holds one of them.
-    func lockTargetsHere(_ plan: Plan) throws -> [ProcessLock] {
+    func lockTargetsHere(_ targets: [PlanTarget], plan: String) throws -> [ProcessLock] {
         let outcome: LocalTargetLocks.Outcome
         do {
-            outcome = try LocalTargetLocks.acquire(PlanTargets.targets(of: plan), plan: plan.name, root: reportsRoot)
+            outcome = try LocalTargetLocks.acquire(targets, plan: plan, root: reportsRoot)
         } catch {
             Console.error("\(error); refusing to start: nothing was injected. Point --reports at a folder this user can write")
             throw ExitStatus.failed
@@ -208,7 +210,7 @@ struct RunCommand: AsyncParsableCommand {
             return locks
         case .held(let target, let holder):
             let who = holder.map { h in (h.plan.map { "a run of \($0)" } ?? "a run") + " (\(h))" + (h.runDirectory.map { " in \($0)" } ?? "") } ?? "a run that is starting"
-            Console.error("\(target.text) is being acted on by \(who); refusing to start \(plan.name): nothing was injected (pass --concurrent to allow it)")
+            Console.error("\(target.text) is being acted on by \(who); refusing to start \(plan): nothing was injected (pass --concurrent to allow it)")
             throw ExitStatus.failed
         }
     }
