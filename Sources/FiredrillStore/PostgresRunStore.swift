@@ -87,42 +87,82 @@ public final class PostgresRunStore: RunStore, SQLDatabase {
     }
 
     public func lockPlan(_ plan: String, holder: LockHolder) async throws -> PlanLockResult {
+        try await lockPlan(plan, holder: holder, patience: .seconds(3))
+    }
+
+    /// `lockPlan`, waiting at most `patience` for a holder that has the lock to record itself.
+    func lockPlan(_ plan: String, holder: LockHolder, patience: Duration) async throws -> PlanLockResult {
         let key = Self.lockKey("firedrill.plan:" + plan)
-        let got = try await connection.scalar("SELECT pg_try_advisory_lock($1::bigint)", [String(key)])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if got == "t" {
-            let text = String(decoding: try encoder.encode(holder), as: UTF8.self)
-            try await transaction([("INSERT INTO firedrill_plan_locks (plan, holder) VALUES (?, ?) ON CONFLICT (plan) DO UPDATE SET holder = excluded.holder",
-                                    [plan, text])])
-            return .acquired
+        if case .held(_, let by) = try await tryLocks([key], patience: patience, or: { _ in
+            try await self.holder(of: key, in: "firedrill_plan_locks", column: "plan", name: plan)
+        }) {
+            return .held(by: by)
         }
-        let recorded = try await rows("SELECT holder FROM firedrill_plan_locks WHERE plan = ?", [plan]).first?.first ?? nil
-        return .held(by: recorded.flatMap { try? JSONDecoder().decode(LockHolder.self, from: Data($0.utf8)) })
+        let text = String(decoding: try Self.encoder.encode(holder), as: UTF8.self)
+        try await transaction([("INSERT INTO firedrill_plan_locks (plan, holder, session) VALUES (?, ?, pg_backend_pid()) ON CONFLICT (plan) DO UPDATE SET holder = excluded.holder, session = excluded.session",
+                                [plan, text])])
+        return .acquired
     }
 
     public func lockTargets(_ targets: [PlanTarget], plan: String, holder: LockHolder) async throws -> TargetLockResult {
         var holder = holder
         holder.plan = plan
-        var taken: [Int64] = []
         // One order for every runner; each lock is tried, never waited for, so two runners cannot deadlock.
-        for target in Set(targets).sorted(by: { $0.lockName < $1.lockName }) {
-            let key = Self.lockKey(target.lockName)
-            if try await connection.scalar("SELECT pg_try_advisory_lock($1::bigint)", [String(key)]) == "t" {
-                taken.append(key)
-                continue
-            }
-            for key in taken { _ = try? await connection.scalar("SELECT pg_advisory_unlock($1::bigint)", [String(key)]) }
-            let recorded = try await rows("SELECT holder FROM firedrill_target_locks WHERE target = ?", [target.lockName]).first?.first ?? nil
-            return .held(target: target, by: recorded.flatMap { try? JSONDecoder().decode(LockHolder.self, from: Data($0.utf8)) })
+        let sorted = Set(targets).sorted { $0.lockName < $1.lockName }
+        guard !sorted.isEmpty else { return .acquired }
+        let keys = sorted.map { Self.lockKey($0.lockName) }
+        if case .held(let index, let by) = try await tryLocks(keys, or: {
+            try await self.holder(of: keys[$0], in: "firedrill_target_locks", column: "target", name: sorted[$0].lockName)
+        }) {
+            return .held(target: sorted[index], by: by)
         }
-        guard !targets.isEmpty else { return .acquired }
         let text = String(decoding: try Self.encoder.encode(holder), as: UTF8.self)
-        try await transaction(Set(targets).sorted { $0.lockName < $1.lockName }.map { target in
-            ("INSERT INTO firedrill_target_locks (target, description, holder) VALUES (?, ?, ?) ON CONFLICT (target) DO UPDATE SET description = excluded.description, holder = excluded.holder",
+        try await transaction(sorted.map { target in
+            ("INSERT INTO firedrill_target_locks (target, description, holder, session) VALUES (?, ?, ?, pg_backend_pid()) ON CONFLICT (target) DO UPDATE SET description = excluded.description, holder = excluded.holder, session = excluded.session",
              [target.lockName, target.text, text])
         })
         return .acquired
+    }
+
+    /// The outcome of trying a set of advisory locks: all taken, or the index of one another session holds.
+    private enum TryLocks { case acquired, held(index: Int, by: LockHolder?) }
+
+    /// Tries `keys` in order, all or nothing. When one is held elsewhere, `holderOf(index)` reads who holds it; a
+    /// holder that has the lock but has not yet written its row is waited for (at most `patience`), trying the locks
+    /// again meanwhile, so a refusal names the runner that holds the lock now or, past the wait, names no one.
+    private func tryLocks(_ keys: [Int64], patience: Duration = .seconds(3),
+                          or holderOf: (Int) async throws -> LockHolder?) async throws -> TryLocks {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            var taken: [Int64] = []
+            var blocked: Int?
+            for (index, key) in keys.enumerated() {
+                if try await connection.scalar("SELECT pg_try_advisory_lock($1::bigint)", [String(key)]) == "t" {
+                    taken.append(key)
+                } else {
+                    blocked = index
+                    break
+                }
+            }
+            guard let blocked else { return .acquired }
+            for key in taken { _ = try? await connection.scalar("SELECT pg_advisory_unlock($1::bigint)", [String(key)]) }
+            if let holder = try await holderOf(blocked) { return .held(index: blocked, by: holder) }
+            if ContinuousClock.now >= deadline { return .held(index: blocked, by: nil) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// The holder row of `name` in `table`, only when the server session that wrote it holds the advisory lock `key`
+    /// now (a bigint advisory lock shows in `pg_locks` as its high and low 32 bits, `objsubid` 1).
+    private func holder(of key: Int64, in table: String, column: String, name: String) async throws -> LockHolder? {
+        let bits = UInt64(bitPattern: key)
+        let recorded = try await rows("""
+            SELECT holder FROM \(table) WHERE \(column) = ? AND session IN (
+                SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND classid::bigint = ?::bigint AND objid::bigint = ?::bigint)
+            """, [name, String(bits >> 32), String(bits & 0xFFFF_FFFF)]).first?.first ?? nil
+        return recorded.flatMap { try? JSONDecoder().decode(LockHolder.self, from: Data($0.utf8)) }
     }
 
     private static var encoder: JSONEncoder {

@@ -31,6 +31,12 @@ public enum StoreSchema {
             // Who holds a target's cross-runner lock (PostgreSQL): the target's lock name, what it is, and the holder.
             "CREATE TABLE firedrill_target_locks (target TEXT PRIMARY KEY, description TEXT NOT NULL, holder TEXT NOT NULL)",
         ],
+        [
+            // The server session (backend pid) that wrote each holder row: a row is only shown as the holder while
+            // that session holds the lock, never a finished runner's row or one not yet replaced by the new holder.
+            "ALTER TABLE firedrill_plan_locks ADD COLUMN session BIGINT",
+            "ALTER TABLE firedrill_target_locks ADD COLUMN session BIGINT",
+        ],
     ]
 
     /// The version this firedrill writes.

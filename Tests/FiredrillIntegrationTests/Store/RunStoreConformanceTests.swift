@@ -211,6 +211,38 @@ import Testing
         await second.close()
     }
 
+    /// A refusal names the runner that holds the plan lock now: never the row a finished runner left, and a holder
+    /// that has the lock but has not yet written its row is waited for rather than reported as "another runner".
+    @Test func aRefusalNamesOnlyTheRunnerThatHoldsThePlanLockNow() async throws {
+        let factory = try await StoreFactory.start(.postgresql)
+        defer { factory.stop() }
+        let location = try await factory.freshLocation("holders")
+        let holderStore = try #require(try await factory.open(location) as? PostgresRunStore)
+        let asker = try #require(try await factory.open(location) as? PostgresRunStore)
+        let key = PostgresRunStore.lockKey("firedrill.plan:db-failover")
+        let finished = LockHolder(runBy: "sre@pod-gone", pid: 11, since: "2026-11-01T03:00:00.000000Z")
+        let encoded = String(decoding: try JSONEncoder().encode(finished), as: UTF8.self)
+        // A finished runner's row, from a server session that no longer exists.
+        try await holderStore.transaction([("INSERT INTO firedrill_plan_locks (plan, holder, session) VALUES (?, ?, ?)", ["db-failover", encoded, "0"])])
+        // The lock is held by a session that has not recorded itself (yet).
+        #expect(try await holderStore.rows("SELECT pg_try_advisory_lock(?::bigint)", [String(key)]).first?.first == "t")
+        #expect(try await asker.lockPlan("db-failover", holder: LockHolder(runBy: "sre@pod-b"), patience: .milliseconds(500)) == .held(by: nil))
+
+        // The holder records itself while the other runner waits: the refusal names it.
+        let current = LockHolder(runBy: "sre@pod-a", pid: 4242, since: "2026-11-01T04:00:00.000000Z")
+        let waiting = Task { try await asker.lockPlan("db-failover", holder: LockHolder(runBy: "sre@pod-b"), patience: .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(300))
+        try await holderStore.transaction([("UPDATE firedrill_plan_locks SET holder = ?, session = pg_backend_pid() WHERE plan = ?",
+                                            [String(decoding: try JSONEncoder().encode(current), as: UTF8.self), "db-failover"])])
+        #expect(try await waiting.value == .held(by: current))
+
+        // Once the lock is released the waiting ends in the lock, whatever the row still says.
+        #expect(try await holderStore.rows("SELECT pg_advisory_unlock(?::bigint)", [String(key)]).first?.first == "t")
+        #expect(try await asker.lockPlan("db-failover", holder: LockHolder(runBy: "sre@pod-b")) == .acquired)
+        await holderStore.close()
+        await asker.close()
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func targetLocksAreAllOrNothingAndNameTheHolderAndItsPlan(_ backend: StoreBackend) async throws {
         let factory = try await StoreFactory.start(backend)
