@@ -69,22 +69,38 @@ public final class ProcessLock: Sendable {
         }
     }
 
-    /// Takes the lock at `path` without waiting, creating the file and its directory, and records `holder` in it.
+    /// Takes the lock at `path` without waiting for its holder to finish, creating the file and its directory, and
+    /// records `holder` in it. When the lock is held but the file does not name a live holder yet (a new holder
+    /// between its `flock` and its write, with an earlier holder's name still in the file), the lock is tried again
+    /// for at most `patience`, so a refusal never names a finished process.
     /// - Throws: `Held` when another process holds it; `RunError` when the file cannot be opened.
-    public static func acquire(_ path: String, holder: Holder) throws -> ProcessLock {
+    public static func acquire(_ path: String, holder: Holder, patience: Duration = .seconds(1)) throws -> ProcessLock {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try makeDirectories(directory, for: path) }
-        let fd = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RunError("cannot open the lock \(path): \(String(cString: strerror(errno)))") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            let fd = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw RunError("cannot open the lock \(path): \(String(cString: strerror(errno)))") }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+                let lock = ProcessLock(path: path, fd: fd)
+                lock.record(holder)
+                return lock
+            }
             let code = errno
             _ = Foundation.close(fd)
             guard code == EWOULDBLOCK else { throw RunError("cannot lock \(path): \(String(cString: strerror(code)))") }
-            throw Held(path: path, holder: readHolder(path))
+            let named = currentHolder(path)
+            if named != nil || ContinuousClock.now >= deadline { throw Held(path: path, holder: named) }
+            Thread.sleep(forTimeInterval: 0.02)
         }
-        let lock = ProcessLock(path: path, fd: fd)
-        lock.record(holder)
-        return lock
+    }
+
+    /// The holder the lock file names, unless it names a process of this host that has ended (a file the new holder
+    /// has not rewritten yet): nil then, as for a holder that has not written its name.
+    static func currentHolder(_ path: String) -> Holder? {
+        guard let holder = readHolder(path) else { return nil }
+        if holder.host == ProcessInfo.processInfo.hostName, kill(holder.pid, 0) != 0, errno == ESRCH { return nil }
+        return holder
     }
 
     /// Rewrites who holds the lock (for example once the run directory is known).
@@ -104,7 +120,7 @@ public final class ProcessLock: Sendable {
     }
 
     /// Whether the lock at `path` is held now. A missing file is free; the file may name an earlier, dead holder,
-    /// which only a held lock makes current.
+    /// which only a held lock makes current, and which is never returned as the holder.
     public static func state(_ path: String) -> State {
         let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .free }
@@ -113,7 +129,7 @@ public final class ProcessLock: Sendable {
             _ = flock(fd, LOCK_UN)
             return .free
         }
-        return .held(readHolder(path))
+        return .held(currentHolder(path))
     }
 
     static func readHolder(_ path: String) -> Holder? {
