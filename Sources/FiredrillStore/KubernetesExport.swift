@@ -11,15 +11,51 @@ public struct KubernetesExport: Sendable {
     public var storeSecret: String
     /// How late a missed schedule may still start (Kubernetes counts a later start as missed).
     public var startingDeadlineSeconds: Int
+    /// Secrets whose keys become the pod's environment variables (`envFrom`): what `secrets: { env: VAR }` reads.
+    public var environmentSecrets: [String]
+    /// A Secret with key `firedrill.yaml` (notify list, protected environments), mounted as `$FIREDRILL_CONFIG`.
+    public var configSecret: String?
+    /// A Secret with key `signing.key` (from `firedrill key generate`), mounted as `$FIREDRILL_SIGNING_KEY`.
+    public var signingKeySecret: String?
 
-    public init(namespace: String, image: String, storeSecret: String, startingDeadlineSeconds: Int) {
+    public init(namespace: String, image: String, storeSecret: String, startingDeadlineSeconds: Int,
+                environmentSecrets: [String] = [], configSecret: String? = nil, signingKeySecret: String? = nil) {
         self.namespace = namespace
         self.image = image
         self.storeSecret = storeSecret
         self.startingDeadlineSeconds = startingDeadlineSeconds
+        self.environmentSecrets = environmentSecrets
+        self.configSecret = configSecret
+        self.signingKeySecret = signingKeySecret
     }
 
     public static let configMapName = "firedrill-plans"
+    /// Where the pod finds the configuration and the signing key.
+    static let configPath = "/etc/firedrill/config/" + RunConfig.fileName
+    static let signingKeyPath = "/etc/firedrill/signing/signing.key"
+
+    /// What a scheduled plan needs that these manifests would not give its pod: environment variables its secrets
+    /// read with no `--env-secret`, files its secrets read (the export mounts none), and a configuration file that
+    /// applies to it (`configFile`) with no `--config-secret`. Each line names the plan and where the need is written.
+    public func gaps(_ plan: ScheduledPlan, configFile: String?) -> [String] {
+        var secrets = plan.plan.secrets
+        if let configFile, let config = PlanLoader.loadConfig(path: configFile).config { secrets += config.secrets }
+        var lines: [String] = []
+        for secret in secrets {
+            switch secret.source {
+            case .environment(let variable) where environmentSecrets.isEmpty:
+                lines.append("\(plan.plan.name): the secret `\(secret.name)` (\(secret.location)) reads $\(variable), which the CronJob's pod has only from a Secret given with --env-secret NAME")
+            case .file(let path):
+                lines.append("\(plan.plan.name): the secret `\(secret.name)` (\(secret.location)) reads the file \(path), which the export does not mount; add it to the pod, or read it from an environment variable with --env-secret NAME")
+            default:
+                break
+            }
+        }
+        if let configFile, configSecret == nil {
+            lines.append("\(plan.plan.name): \(configFile) applies to this plan (notify, protected environments) but is not in the CronJob's pod; create a Secret from it (key \(RunConfig.fileName)) and pass --config-secret NAME")
+        }
+        return lines
+    }
 
     /// The files to write: name → YAML.
     public func files(for plans: [ScheduledPlan]) throws -> [(name: String, text: String)] {
@@ -96,27 +132,48 @@ public struct KubernetesExport: Sendable {
         let name = Self.resourceName(plan.plan.name)
         let limits = plan.plan.limits
         let deadline = Int((limits.duration.seconds + limits.rollbacks.seconds).rounded(.up)) + 300
-        let container: ManifestYAML = .map([
+        var environment: [ManifestYAML] = [.map([
+            ("name", .string(StoreLocation.environmentVariable)),
+            ("valueFrom", .map([("secretKeyRef", .map([("name", .string(storeSecret)), ("key", .string("dsn"))]))])),
+        ])]
+        var mounts: [ManifestYAML] = [
+            .map([("name", .string("plans")), ("mountPath", .string("/plans")), ("readOnly", .bool(true))]),
+            .map([("name", .string("reports")), ("mountPath", .string("/var/lib/firedrill/reports"))]),
+        ]
+        var volumes: [ManifestYAML] = [
+            .map([("name", .string("plans")), ("configMap", .map([("name", .string(Self.configMapName))]))]),
+            .map([("name", .string("reports")), ("emptyDir", .map([]))]),
+        ]
+        // The configuration and the signing key: one key of a Secret each, read-only, the key readable by its owner only.
+        for (volume, secret, key, path, variable) in [
+            ("config", configSecret, RunConfig.fileName, Self.configPath, RunConfig.environmentVariable),
+            ("signing-key", signingKeySecret, "signing.key", Self.signingKeyPath, JournalSigningKey.environmentVariable),
+        ] {
+            guard let secret else { continue }
+            let folder = (path as NSString).deletingLastPathComponent
+            environment.append(.map([("name", .string(variable)), ("value", .string(path))]))
+            mounts.append(.map([("name", .string(volume)), ("mountPath", .string(folder)), ("readOnly", .bool(true))]))
+            volumes.append(.map([("name", .string(volume)), ("secret", .map([
+                ("secretName", .string(secret)), ("defaultMode", .int(0o400)),
+                ("items", .list([.map([("key", .string(key)), ("path", .string((path as NSString).lastPathComponent))])])),
+            ]))]))
+        }
+        var containerFields: [(String, ManifestYAML)] = [
             ("name", .string("firedrill")), ("image", .string(image)), ("workingDir", .string("/var/lib/firedrill")),
             ("args", .list([.string("run"), .string("/plans/" + Self.configMapKey(plan)), .string("--quiet")])),
-            ("env", .list([.map([
-                ("name", .string(StoreLocation.environmentVariable)),
-                ("valueFrom", .map([("secretKeyRef", .map([("name", .string(storeSecret)), ("key", .string("dsn"))]))])),
-            ])])),
-            ("volumeMounts", .list([
-                .map([("name", .string("plans")), ("mountPath", .string("/plans")), ("readOnly", .bool(true))]),
-                .map([("name", .string("reports")), ("mountPath", .string("/var/lib/firedrill/reports"))]),
-            ])),
-        ])
+            ("env", .list(environment)),
+        ]
+        if !environmentSecrets.isEmpty {
+            containerFields.append(("envFrom", .list(environmentSecrets.map { .map([("secretRef", .map([("name", .string($0))]))]) })))
+        }
+        containerFields.append(("volumeMounts", .list(mounts)))
+        let container: ManifestYAML = .map(containerFields)
         let pod: ManifestYAML = .map([
             ("serviceAccountName", .string(name)), ("restartPolicy", .string("Never")),
             // SIGTERM makes the runner roll back: give it the rollback limit before SIGKILL.
             ("terminationGracePeriodSeconds", .int(Int(limits.rollbacks.seconds.rounded(.up)) + 60)),
             ("containers", .list([container])),
-            ("volumes", .list([
-                .map([("name", .string("plans")), ("configMap", .map([("name", .string(Self.configMapName))]))]),
-                .map([("name", .string("reports")), ("emptyDir", .map([]))]),
-            ])),
+            ("volumes", .list(volumes)),
         ])
         return .map([
             ("apiVersion", .string("batch/v1")), ("kind", .string("CronJob")), ("metadata", metadata(name, plan: plan.plan.name)),

@@ -10,7 +10,7 @@ struct SigningOptions: ParsableArguments {
 
     /// The key file named by the option or the environment, loaded; nil when neither names one.
     func load() throws -> JournalSigningKey? {
-        let path = signingKey ?? ProcessInfo.processInfo.environment["FIREDRILL_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = signingKey ?? ProcessInfo.processInfo.environment[JournalSigningKey.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         guard let path else { return nil }
         do {
             return try JournalSigningKey.load(path: path)

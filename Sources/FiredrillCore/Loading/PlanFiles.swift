@@ -1,6 +1,7 @@
 import Foundation
 
-/// Finds plan files: the files given, and every `.yaml`/`.yml` below the directories given, in a stable order.
+/// Finds plan files: the files given, and every `.yaml`/`.yml` below the directories given, in a stable order. A
+/// configuration file found in a directory (`firedrill.yaml` beside the plans) is not a plan and is left out.
 public enum PlanFiles {
     public static func expand(_ paths: [String]) -> (files: [String], missing: [String]) {
         var files: [String] = []
@@ -21,6 +22,7 @@ public enum PlanFiles {
             if let walker = fm.enumerator(atPath: base) {
                 for case let relative as String in walker where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
                     if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                    if (relative as NSString).lastPathComponent == RunConfig.fileName { continue }
                     found.append(base + "/" + relative)
                 }
             }

@@ -53,7 +53,8 @@ public struct RunConfig: Sendable {
                               environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let option, !option.isEmpty { return option }
         if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty { return fromEnvironment }
-        let beside = URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent(fileName).path
+        // Spelled as the plan's path is, so messages name the file the way the user does.
+        let beside = ((planPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(fileName)
         return FileManager.default.fileExists(atPath: beside) ? beside : nil
     }
 

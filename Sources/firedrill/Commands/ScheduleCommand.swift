@@ -21,7 +21,9 @@ struct ScheduleExportCommand: AsyncParsableCommand {
         Persistent=true). Install with: cp DIR/* /etc/systemd/system/ && systemctl enable --now firedrill-<plan>.timer
         --kubernetes DIR: a ConfigMap with the plans, and per plan a CronJob (timeZone, concurrencyPolicy Forbid,
         startingDeadlineSeconds, backoffLimit 0, the store DSN from a Secret) with a ServiceAccount and Role limited
-        to what its Kubernetes drivers do. Apply with: kubectl apply -f DIR
+        to what its Kubernetes drivers do. --env-secret, --config-secret and --signing-key-secret give the pods the
+        environment the plans' secrets read, the configuration file and the signing key; the export warns about
+        anything a plan needs that its pod would not have. Apply with: kubectl apply -f DIR
         """
     )
 
@@ -58,6 +60,15 @@ struct ScheduleExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("starting-deadline"), help: "Kubernetes: seconds a missed schedule may still start late.")
     var startingDeadline: Int = 3600
 
+    @Option(name: .customLong("env-secret"), help: ArgumentHelp("Kubernetes: a Secret whose keys become the pods' environment variables (what `secrets: { env: VAR }` reads); repeatable.", valueName: "name"))
+    var envSecrets: [String] = []
+
+    @Option(name: .customLong("config-secret"), help: ArgumentHelp("Kubernetes: a Secret with key firedrill.yaml (notify, protected environments), mounted as $FIREDRILL_CONFIG.", valueName: "name"))
+    var configSecret: String?
+
+    @Option(name: .customLong("signing-key-secret"), help: ArgumentHelp("Kubernetes: a Secret with key signing.key (from `firedrill key generate`), mounted as $FIREDRILL_SIGNING_KEY.", valueName: "name"))
+    var signingKeySecret: String?
+
     func validate() throws {
         guard (systemd == nil) != (kubernetes == nil) else {
             throw ValidationError("give one of --systemd DIR or --kubernetes DIR")
@@ -88,8 +99,12 @@ struct ScheduleExportCommand: AsyncParsableCommand {
             files = export.files(for: loaded.plans)
         } else {
             directory = kubernetes ?? ""
-            files = try KubernetesExport(namespace: namespace, image: image, storeSecret: storeSecret,
-                                         startingDeadlineSeconds: startingDeadline).files(for: loaded.plans)
+            let export = KubernetesExport(namespace: namespace, image: image, storeSecret: storeSecret, startingDeadlineSeconds: startingDeadline,
+                                          environmentSecrets: envSecrets, configSecret: configSecret, signingKeySecret: signingKeySecret)
+            for plan in loaded.plans {
+                for gap in export.gaps(plan, configFile: RunConfig.locate(option: nil, planPath: plan.file)) { Console.error("warning: \(gap)") }
+            }
+            files = try export.files(for: loaded.plans)
         }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -131,6 +131,69 @@ import Testing
         #expect(!configMap.contains("by-hand"))
     }
 
+    /// What a plan reads at run time (its secrets' environment variables and files, the configuration beside it, the
+    /// signing key) reaches the CronJob's pod from Secrets, and whatever would not reach it is named at export.
+    @Test func kubernetesPodsGetTheEnvironmentConfigurationAndSigningKeyThePlansNeed() async throws {
+        let dir = try TempDirectory.make(prefix: "export-kubernetes-secrets")
+        let plans = dir + "/plans"
+        try FileManager.default.createDirectory(atPath: plans, withIntermediateDirectories: true)
+        try """
+            apiVersion: firedrill/v1
+            kind: Experiment
+            name: announced
+            title: an announced drill
+            environment: test
+            schedule: { cron: "0 4 * * *", timezone: UTC }
+            secrets:
+              hook: { env: SLACK_DRILLS_WEBHOOK }
+              token: { file: /run/secrets/api-token }
+            notify:
+              - slack: "${secret.hook}"
+            steady-state:
+              - name: alive
+                command: [true, "${secret.token}"]
+            method:
+              - name: touch
+                command: [true]
+
+            """.write(toFile: plans + "/announced.yaml", atomically: true, encoding: .utf8)
+        // The team's configuration beside the plan: not a plan, and read by the run.
+        try "secrets:\n  team: { env: TEAM_WEBHOOK }\nnotify:\n  - webhook: \"${secret.team}\"\n"
+            .write(toFile: plans + "/firedrill.yaml", atomically: true, encoding: .utf8)
+
+        let bare = try await ProgramCLI.run(["schedule", "export", "plans", "--kubernetes", "bare"], in: dir)
+        #expect(bare.status == 0, "\(bare.output)")
+        for needle in ["warning: announced: the secret `hook` (plans/announced.yaml:8:3) reads $SLACK_DRILLS_WEBHOOK",
+                       "warning: announced: the secret `team` (plans/firedrill.yaml:2:3) reads $TEAM_WEBHOOK",
+                       "--env-secret NAME",
+                       "warning: announced: the secret `token` (plans/announced.yaml:9:3) reads the file /run/secrets/api-token, which the export does not mount",
+                       "warning: announced: plans/firedrill.yaml applies to this plan", "--config-secret NAME"] {
+            #expect(bare.output.contains(needle), "\(needle) in \(bare.output)")
+        }
+
+        let full = try await ProgramCLI.run(["schedule", "export", "plans", "--kubernetes", "k8s", "--env-secret", "drill-env", "--env-secret", "team-env",
+                                             "--config-secret", "drill-config", "--signing-key-secret", "drill-signing"], in: dir)
+        #expect(full.status == 0, "\(full.output)")
+        // Only the file secret is still the user's to mount.
+        #expect(!full.output.contains("$SLACK_DRILLS_WEBHOOK") && !full.output.contains("--config-secret"), "\(full.output)")
+        #expect(full.output.contains("reads the file /run/secrets/api-token"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/k8s").sorted()
+        #expect(files == ["firedrill-announced.yaml", "firedrill-plans.configmap.yaml"])
+        let validate = try await Self.tool(["kubernetes-validate", "--strict", "--kubernetes-version", "1.31.0"] + files.map { dir + "/k8s/" + $0 })
+        #expect(validate.status == 0, "\(validate.output)")
+        #expect(validate.output.contains("passed for resource cronjob/firedrill-announced"))
+        let job = try String(contentsOfFile: dir + "/k8s/firedrill-announced.yaml", encoding: .utf8)
+        for needle in ["envFrom:\n", "- secretRef:\n", "name: drill-env", "name: team-env",
+                       "name: FIREDRILL_CONFIG\n", "value: /etc/firedrill/config/firedrill.yaml", "secretName: drill-config", "key: firedrill.yaml",
+                       "name: FIREDRILL_SIGNING_KEY\n", "value: /etc/firedrill/signing/signing.key", "secretName: drill-signing", "key: signing.key",
+                       "defaultMode: 256", "mountPath: /etc/firedrill/config", "mountPath: /etc/firedrill/signing"] {
+            #expect(job.contains(needle), "\(needle) in \(job)")
+        }
+        // The configuration is not put in the plans' ConfigMap: its URLs are secrets.
+        let configMap = try String(contentsOfFile: dir + "/k8s/firedrill-plans.configmap.yaml", encoding: .utf8)
+        #expect(!configMap.contains("TEAM_WEBHOOK") && configMap.contains("announced.yaml: |"))
+    }
+
     @Test func exportNeedsOneTargetAndAScheduledPlan() async throws {
         let dir = try TempDirectory.make(prefix: "export-usage")
         try Self.writePlans(dir)

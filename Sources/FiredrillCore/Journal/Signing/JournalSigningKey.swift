@@ -21,6 +21,9 @@ public struct JournalSigningKey: Sendable {
         self.publicKey = JournalPublicKey(raw: [UInt8](key.publicKey.rawRepresentation))
     }
 
+    /// The environment variable naming the key file when `--signing-key` is not given.
+    public static let environmentVariable = "FIREDRILL_SIGNING_KEY"
+
     /// A fresh random key.
     public static func generate() -> JournalSigningKey {
         JournalSigningKey(key: Curve25519.Signing.PrivateKey())
