@@ -12,8 +12,7 @@ public struct ScheduledPlan: Sendable {
     /// The scheduled plans among the plan files under `paths` (default: `experiments` and `drills`, else `.`), and
     /// the files that are not valid plans.
     public static func load(_ paths: [String]) -> (plans: [ScheduledPlan], invalid: [String], missing: [String]) {
-        let roots = paths.isEmpty ? ["experiments", "drills"].filter { FileManager.default.fileExists(atPath: $0) } : paths
-        let (files, missing) = PlanFiles.expand(roots.isEmpty ? ["."] : roots)
+        let (files, missing) = PlanFiles.expand(PlanFiles.roots(paths))
         var plans: [ScheduledPlan] = []
         var invalid: [String] = []
         for file in files {

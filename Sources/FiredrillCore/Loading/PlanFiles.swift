@@ -3,6 +3,13 @@ import Foundation
 /// Finds plan files: the files given, and every `.yaml`/`.yml` below the directories given, in a stable order. A
 /// configuration file found in a directory (`firedrill.yaml` beside the plans) is not a plan and is left out.
 public enum PlanFiles {
+    /// The paths to search: those given, else `experiments` and `drills` where they exist, else the current folder.
+    public static func roots(_ paths: [String]) -> [String] {
+        guard paths.isEmpty else { return paths }
+        let found = ["experiments", "drills"].filter { FileManager.default.fileExists(atPath: $0) }
+        return found.isEmpty ? ["."] : found
+    }
+
     public static func expand(_ paths: [String]) -> (files: [String], missing: [String]) {
         var files: [String] = []
         var missing: [String] = []

@@ -14,8 +14,7 @@ struct ListCommand: ParsableCommand {
     var paths: [String] = []
 
     func run() throws {
-        let roots = paths.isEmpty ? ["experiments", "drills"].filter { FileManager.default.fileExists(atPath: $0) } : paths
-        let (files, missing) = PlanFiles.expand(roots.isEmpty ? ["."] : roots)
+        let (files, missing) = PlanFiles.expand(PlanFiles.roots(paths))
         for m in missing { StandardStreams.err("firedrill: \(m): no such file or directory\n") }
         var rows: [[String]] = [["KIND", "NAME", "ENVIRONMENT", "SCHEDULE", "FILE"]]
         var invalid = 0

@@ -15,8 +15,8 @@ struct ValidateCommand: ParsableCommand {
         case text, json
     }
 
-    @Argument(help: "Plan files, or directories searched for *.yaml / *.yml.")
-    var paths: [String]
+    @Argument(help: "Plan files, or directories searched for *.yaml / *.yml (default: experiments and drills, else the current folder).")
+    var paths: [String] = []
 
     @Option(help: "Output format: text or json (for CI annotations).")
     var format: Format = .text
@@ -29,7 +29,8 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let overrides = try VarOption.parse(vars)
-        let (files, missing) = PlanFiles.expand(paths)
+        let roots = PlanFiles.roots(paths)
+        let (files, missing) = PlanFiles.expand(roots)
         var results = [LoadResult](repeating: LoadResult(path: "", text: "", plan: nil, diagnostics: []), count: files.count)
         results.withUnsafeMutableBufferPointer { buffer in
             // Each iteration writes only its own slot, so sharing the buffer across threads is safe.
@@ -44,7 +45,7 @@ struct ValidateCommand: ParsableCommand {
             ]))
         }
         if files.isEmpty, missing.isEmpty {
-            StandardStreams.err("firedrill: no plan files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))\n")
+            StandardStreams.err("firedrill: no plan files (*.yaml, *.yml) found in \(roots.joined(separator: ", "))\n")
             throw ExitStatus.invalid
         }
         let invalid = results.filter { !$0.errors.isEmpty }
