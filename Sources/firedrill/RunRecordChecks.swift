@@ -60,7 +60,7 @@ enum RunRecordChecks {
                 }
             }
             let signed = check.entries.filter(\.signed).count
-            var text = "\(file): \(check.entries.count) entries chained to the seal, \(signed) signed"
+            var text = "\(file): \(check.entries.count) entr\(check.entries.count == 1 ? "y" : "ies") chained to the seal, \(signed) signed"
             var ok = true
             if let trust {
                 let unknown = check.keys.filter { !trust.trusts($0) }

@@ -59,6 +59,12 @@ public struct RecoverSession: Sendable {
     public struct LiveRun: Error, Sendable, CustomStringConvertible {
         public var runDirectory: String
         public var holder: ProcessLock.Holder?
+
+        public init(runDirectory: String, holder: ProcessLock.Holder?) {
+            self.runDirectory = runDirectory
+            self.holder = holder
+        }
+
         public var description: String {
             "\(runDirectory) is in progress (" + (holder.map { "`firedrill \($0.command)`, \($0)" } ?? "a process that is starting")
                 + "): recover never touches a live run; wait for it to end, or stop it (Ctrl-C rolls back)"

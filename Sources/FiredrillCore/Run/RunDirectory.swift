@@ -89,13 +89,14 @@ public enum RunDirectory {
         public var isLive: Bool { live != .free }
     }
 
-    /// Earlier runs of `planName` that are in progress or still owe undos or rollbacks: every run directory under
-    /// `root` and every one the index under `root` names (runs written elsewhere with `--report-dir`). A run that
-    /// died before it injected anything owes nothing and is not listed.
-    public static func unfinishedRuns(under root: String, planName: String, excluding current: String? = nil) -> [EarlierRun] {
+    /// Earlier runs of `planName` (of every plan when nil) that are in progress or still owe undos or rollbacks:
+    /// every run directory under `root` and every one the index under `root` names (runs written elsewhere with
+    /// `--report-dir`). A run that died before it injected anything owes nothing and is not listed.
+    public static func unfinishedRuns(under root: String, planName: String?, excluding current: String? = nil) -> [EarlierRun] {
         var directories: [String] = []
         if let names = try? FileManager.default.contentsOfDirectory(atPath: root) {
-            for name in names.sorted() where name.hasSuffix("-" + planName) || name.contains("-" + planName + "-") {
+            for name in names.sorted() where !name.hasPrefix(".") {
+                if let planName, !(name.hasSuffix("-" + planName) || name.contains("-" + planName + "-")) { continue }
                 directories.append(absolute(root + "/" + name))
             }
         }
@@ -104,7 +105,7 @@ public enum RunDirectory {
         var found: [EarlierRun] = []
         for dir in directories where seen.insert((dir as NSString).standardizingPath).inserted {
             if let current, (absolute(current) as NSString).standardizingPath == (dir as NSString).standardizingPath { continue }
-            guard let manifest = try? RunManifest.read(from: dir), manifest.planName == planName else { continue }
+            guard let manifest = try? RunManifest.read(from: dir), planName == nil || manifest.planName == planName else { continue }
             let live = ProcessLock.state(dir + "/" + lockFileName)
             guard let contents = try? JournalReader.read(at: URL(fileURLWithPath: dir + "/" + Journal.fileName)) else {
                 if live != .free { found.append(EarlierRun(directory: dir, live: live, pending: [], ended: false)) }
@@ -119,12 +120,12 @@ public enum RunDirectory {
         return found
     }
 
-    /// The run directories the index under `root` lists for `planName`, oldest first.
-    static func indexedRuns(under root: String, planName: String) -> [String] {
+    /// The run directories the index under `root` lists for `planName` (for every plan when nil), oldest first.
+    static func indexedRuns(under root: String, planName: String?) -> [String] {
         guard let data = FileManager.default.contents(atPath: root + "/" + indexFileName) else { return [] }
         return data.split(separator: UInt8(ascii: "\n")).compactMap { line in
             guard let entry = Array(line).withUnsafeBytes({ try? JSONValue.parse(utf8: $0) }),
-                  entry["plan"]?.stringValue == planName else { return nil }
+                  planName == nil || entry["plan"]?.stringValue == planName else { return nil }
             return entry["dir"]?.stringValue
         }
     }

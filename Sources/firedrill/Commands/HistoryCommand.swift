@@ -66,6 +66,8 @@ struct HistoryListCommand: AsyncParsableCommand {
             let page = HistoryPage.render(runs: runs, schedules: ScheduledPlan.load(plans).plans, now: Date(), source: store)
             do {
                 try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+                // On stderr, so that `--format json` output stays one JSON document.
+                StandardStreams.err("history page: \(html) (\(runs.count) run\(runs.count == 1 ? "" : "s"))\n")
             } catch {
                 Console.error("cannot write \(html): \(error.localizedDescription)")
                 throw ExitStatus.failed

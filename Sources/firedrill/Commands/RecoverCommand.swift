@@ -14,11 +14,13 @@ struct RecoverCommand: AsyncParsableCommand {
         Undos of rollback and failback steps are never owed, so a completed restoration is never reversed. A
         command step's process group that is still running is ended. A torn last journal line is cut off and the
         cut journaled. On a terminal it lists what it will do and asks first, unless --yes.
+        With no run directory it looks under the reports root: the one run that owes work is recovered; several
+        are listed with what each owes, and one must be named.
         """
     )
 
-    @Argument(help: "The run directory (reports/<time>-<plan>); with --from-store, a run id or a plan name.")
-    var runDirectory: String
+    @Argument(help: "The run directory (reports/<time>-<plan>); with --from-store, a run id or a plan name. Default: the one run under --reports that owes work.")
+    var runDirectory: String?
 
     @Flag(name: .customLong("from-store"), help: "Find the run directory in the history store: by run id, or the plan's latest unfinished run.")
     var fromStore = false
@@ -40,13 +42,19 @@ struct RecoverCommand: AsyncParsableCommand {
     var operatorName: String?
 
     func validate() throws {
+        if fromStore, runDirectory == nil { throw ValidationError("--from-store needs a run id or a plan name") }
         if let name = operatorName, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ValidationError("--operator needs a name (or leave it out: $FIREDRILL_OPERATOR, then the OS user, is recorded)")
         }
     }
 
     func run() async throws {
-        let runDirectory = fromStore ? try await StoredRun.directory(of: self.runDirectory, options: storeOptions, reportsRoot: reportsRoot) : self.runDirectory
+        let runDirectory: String
+        if let given = self.runDirectory {
+            runDirectory = fromStore ? try await StoredRun.directory(of: given, options: storeOptions, reportsRoot: reportsRoot) : given
+        } else {
+            runDirectory = try onlyRunOwingWork()
+        }
         var session = RecoverSession(runDirectory: runDirectory, drivers: DriverRegistry(), catalog: BuiltinDrivers.catalog, observer: PlainConsole())
         session.runOperator = RunOperator.current(flag: operatorName)
         session.signing = try signing.signing()
@@ -100,5 +108,32 @@ struct RecoverCommand: AsyncParsableCommand {
             throw ExitStatus.failed
         }
         if outcome.failures > 0 { throw ExitStatus.failed }
+    }
+
+    /// The one run under the reports root that owes undos or rollbacks (or never ended after injecting) and whose
+    /// runner is gone. None: nothing to do (exit 0). Several, or only live ones: each is listed, and none is chosen.
+    func onlyRunOwingWork() throws -> String {
+        let runs = RunDirectory.unfinishedRuns(under: reportsRoot, planName: nil)
+        let recoverable = runs.filter { !$0.isLive }
+        if runs.isEmpty {
+            print("nothing to recover under \(reportsRoot): no run owes an undo or a rollback")
+            throw ExitStatus.passed
+        }
+        if recoverable.count == 1, runs.count == 1 {
+            print("recovering \(recoverable[0].directory): the only run under \(reportsRoot) that owes work")
+            return recoverable[0].directory
+        }
+        Console.error("\(runs.count) run\(runs.count == 1 ? "" : "s") under \(reportsRoot) owe\(runs.count == 1 ? "s" : "") work; name the one to recover (firedrill recover DIR):")
+        for run in runs {
+            if case .held(let holder) = run.live {
+                StandardStreams.err("  \(RecoverSession.LiveRun(runDirectory: run.directory, holder: holder))\n")
+            } else if run.pending.isEmpty {
+                StandardStreams.err("  \(run.directory): never ended after injecting: its rollbacks are owed\n")
+            } else {
+                let owed = run.pending.map(\.action.description).joined(separator: "; ")
+                StandardStreams.err("  \(run.directory): owes \(run.pending.count) undo\(run.pending.count == 1 ? "" : "s"): \(owed)\n")
+            }
+        }
+        throw ExitStatus.failed
     }
 }

@@ -35,6 +35,7 @@ import Testing
         let html = dir + "/history.html"
         let out = try await ProgramCLI.run(["history", "--store", dir + "/history.sqlite", "--html", html, "--plans", "plans"], in: dir)
         #expect(out.status == 0, "\(out.output)")
+        #expect(out.output.contains("history page: \(html) ("), "\(out.output)")
         let url = URL(fileURLWithPath: html).absoluteString
         let dom = try await Chromium.run(["--dump-dom", url])
         #expect(dom.contains(#"<svg class="objectives""#))

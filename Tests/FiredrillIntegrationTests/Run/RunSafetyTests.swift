@@ -255,6 +255,52 @@ import FiredrillDrivers
         #expect(resumed == "S" || resumed == "R")
     }
 
+    /// `firedrill recover` with no run directory, as typed after an SSH drop: the one run under the reports root
+    /// that owes work is recovered; with several (or a live one) each is listed and nothing is touched.
+    @Test func recoverWithNoRunDirectoryFindsTheOneRunThatOwesWork() async throws {
+        let binary = try FiredrillBinary.path()
+        let dir = try TempDirectory.make(prefix: "recover-find")
+        let reports = dir + "/reports"
+        let nothing = try ChildProcess([binary, "recover", "--reports", reports])
+        #expect(await nothing.wait(timeout: .seconds(20)) == 0)
+        #expect(nothing.readOutput().contains("nothing to recover under \(reports): no run owes an undo or a rollback"))
+
+        let (victimA, markerA) = try Crash.victim("find-a")
+        defer { victimA.signal(SIGKILL) }
+        let (victimB, markerB) = try Crash.victim("find-b")
+        defer { victimB.signal(SIGKILL) }
+        try Self.write(Self.pausePlan(name: "a-pause", marker: markerA, stamp: dir + "/stamp-a"), to: dir + "/a.yaml")
+        try Self.write(Self.pausePlan(name: "b-pause", marker: markerB, stamp: dir + "/stamp-b"), to: dir + "/b.yaml")
+        let dead = try ChildProcess([binary, "run", dir + "/a.yaml", "--reports", reports, "--quiet"])
+        #expect(try await Crash.waitUntilStopped(victimA.pid), "victim A was never paused")
+        dead.signal(SIGKILL)
+        _ = await dead.wait(timeout: .seconds(10))
+        let live = try ChildProcess([binary, "run", dir + "/b.yaml", "--reports", reports, "--quiet"])
+        defer { live.signal(SIGKILL) }
+        #expect(try await Crash.waitUntilStopped(victimB.pid), "victim B was never paused")
+        let deadDir = reports + "/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: reports).first { $0.hasSuffix("-a-pause") }))
+
+        let several = try ChildProcess([binary, "recover", "--reports", reports])
+        #expect(await several.wait(timeout: .seconds(20)) == 3)
+        let listed = several.readOutput()
+        #expect(listed.contains("2 runs under \(reports) owe work; name the one to recover"), "\(listed)")
+        #expect(listed.contains("\(deadDir): owes 1 undo: "), "\(listed)")
+        #expect(listed.contains("-b-pause is in progress (`firedrill run`, pid \(live.pid) on "), "\(listed)")
+        #expect(Crash.state(victimA.pid) == "T" && Crash.state(victimB.pid) == "T", "nothing is touched when no run is chosen")
+
+        live.signal(SIGINT)
+        #expect(await live.wait(timeout: .seconds(20)) == 130)
+        let one = try ChildProcess([binary, "recover", "--reports", reports])
+        #expect(await one.wait(timeout: .seconds(30)) == 0)
+        let recovered = one.readOutput()
+        #expect(recovered.contains("recovering \(deadDir): the only run under \(reports) that owes work"), "\(recovered)")
+        let resumed = Crash.state(victimA.pid)
+        #expect(resumed == "S" || resumed == "R")
+        let again = try ChildProcess([binary, "recover", "--reports", reports])
+        #expect(await again.wait(timeout: .seconds(20)) == 0)
+        #expect(again.readOutput().contains("nothing to recover under"))
+    }
+
     @Test func recoverRunsTheUndosEvenWhenThePlanCopyNoLongerLoads() async throws {
         let binary = try FiredrillBinary.path()
         let dir = try TempDirectory.make(prefix: "oldplan")

@@ -121,7 +121,7 @@ import Testing
 
         let clean = try await Self.firedrill(["verify", runDir, "--trust", pub])
         #expect(clean.status == 0, "\(clean.output)")
-        #expect(clean.output.contains("signoffs.jsonl: 1 entries chained to the seal, 1 signed"), "\(clean.output)")
+        #expect(clean.output.contains("signoffs.jsonl: 1 entry chained to the seal, 1 signed"), "\(clean.output)")
         #expect(clean.output.contains("annotations.jsonl: 3 entries chained to the seal, 3 signed"), "\(clean.output)")
 
         // An edited sign-off: caught by its signature.
