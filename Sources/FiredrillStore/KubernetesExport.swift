@@ -132,10 +132,14 @@ public struct KubernetesExport: Sendable {
         let name = Self.resourceName(plan.plan.name)
         let limits = plan.plan.limits
         let deadline = Int((limits.duration.seconds + limits.rollbacks.seconds).rounded(.up)) + 300
-        var environment: [ManifestYAML] = [.map([
-            ("name", .string(StoreLocation.environmentVariable)),
-            ("valueFrom", .map([("secretKeyRef", .map([("name", .string(storeSecret)), ("key", .string("dsn"))]))])),
-        ])]
+        var environment: [ManifestYAML] = [
+            .map([
+                ("name", .string(StoreLocation.environmentVariable)),
+                ("valueFrom", .map([("secretKeyRef", .map([("name", .string(storeSecret)), ("key", .string("dsn"))]))])),
+            ]),
+            // The run record names the CronJob as the operator.
+            .map([("name", .string(RunOperator.environmentVariable)), ("value", .string("kubernetes cronjob \(namespace)/\(name)"))]),
+        ]
         var mounts: [ManifestYAML] = [
             .map([("name", .string("plans")), ("mountPath", .string("/plans")), ("readOnly", .bool(true))]),
             .map([("name", .string("reports")), ("mountPath", .string("/var/lib/firedrill/reports"))]),

@@ -50,6 +50,8 @@ public struct SystemdExport: Sendable {
         [Service]
         Type=oneshot
         WorkingDirectory=\(Self.escape(workingDirectory))
+        # The run record names the timer as the operator (the environment file may name a person instead).
+        Environment="\(RunOperator.environmentVariable)=systemd timer firedrill-\(plan.plan.name).timer"
         EnvironmentFile=-\(Self.escape(environmentFile))
         ExecStart=\(Self.escape(binary)) run \(Self.escape(file)) --quiet
 

@@ -96,6 +96,7 @@ import Testing
         let service = try String(contentsOfFile: dir + "/units/firedrill-db-restore.service", encoding: .utf8)
         #expect(service.contains("ExecStart=\(binary) run \(dir)/plans/db-restore.yaml --quiet"))
         #expect(service.contains("Type=oneshot"))
+        #expect(service.contains("Environment=\"FIREDRILL_OPERATOR=systemd timer firedrill-db-restore.timer\""))
     }
 
     @Test func kubernetesManifestsPassTheKubernetesSchemasWithLeastPrivilege() async throws {
@@ -115,6 +116,7 @@ import Testing
         let podKill = try String(contentsOfFile: dir + "/k8s/firedrill-pod-kill.yaml", encoding: .utf8)
         for needle in ["schedule: \"*/15 9-17 * * mon-fri\"", "timeZone: America/New_York", "concurrencyPolicy: Forbid",
                        "startingDeadlineSeconds: 3600", "backoffLimit: 0", "name: drill-store", "key: dsn", "name: FIREDRILL_STORE",
+                       "name: FIREDRILL_OPERATOR\n", "value: \"kubernetes cronjob drills/firedrill-pod-kill\"",
                        "kind: Role\n", "- pods\n", "- delete\n", "namespace: drills", "image: \"registry.example.com/firedrill:0.1.0\""] {
             #expect(podKill.contains(needle), "\(needle)")
         }
