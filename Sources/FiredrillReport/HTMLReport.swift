@@ -319,7 +319,7 @@ public enum HTMLReport {
     static func actionItems(_ r: RunReport, _ h: inout Page) {
         h.add("<section id=\"action-items\"><h2>Action items</h2>")
         if r.actionItems.isEmpty {
-            h.add("<p>None: every objective was met, and no step, undo, rollback or guard failed.</p>")
+            h.add("<p>\(x(r.noActionItemsText))</p>")
         } else {
             h.add("<ul class=\"actions\">")
             for a in r.actionItems {

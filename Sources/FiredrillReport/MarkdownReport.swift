@@ -297,7 +297,7 @@ public enum MarkdownReport {
     static func actionItems(_ r: RunReport, _ w: inout Writer) {
         w.line("## Action items")
         w.line()
-        if r.actionItems.isEmpty { w.line("None: every objective was met, and no step, undo, rollback or guard failed.") }
+        if r.actionItems.isEmpty { w.line(t(r.noActionItemsText)) }
         for a in r.actionItems {
             w.line("- [ ] **\(a.id)** (\(t(a.kind)), \(t(a.subject))\(a.at.map { ", " + w.time($0.time) } ?? "")): \(t(a.text)) Owner: ________ Due: ________")
         }

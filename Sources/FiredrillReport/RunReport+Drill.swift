@@ -12,6 +12,16 @@ extension RunReport {
         public static let inconclusive = "INCONCLUSIVE"
     }
 
+    /// What the Action items section says when it lists none: that every objective was met only when each one was
+    /// measured and met, else which were not.
+    public var noActionItemsText: String {
+        let open = objectives.filter { $0.verdict != Verdict.met && $0.verdict != Verdict.notSet }
+        if objectives.isEmpty { return "None: no step, undo, rollback or guard failed." }
+        if open.isEmpty { return "None: every objective was met, and no step, undo, rollback or guard failed." }
+        let named = open.map { "\($0.name): \($0.verdict)" }.joined(separator: "; ")
+        return "None: no step, undo, rollback or guard failed, but not every objective was met (\(named)); see Objectives vs achieved."
+    }
+
     /// An objective (RTO, RPO, the experiment's hypothesis, verification) against what was achieved.
     public struct ObjectiveRow: Sendable, Codable {
         public var name: String

@@ -40,6 +40,7 @@ import FoundationXML
         #expect(r.failback?.verified == true && r.failback?.steps == ["failback"])
         #expect(r.rollbacks.map(\.name) == ["rollback"])
         #expect(r.actionItems.isEmpty)
+        #expect(out.markdown.contains("None: every objective was met, and no step, undo, rollback or guard failed."))
         #expect(r.notes == ["paged the DBA at 02:10 <i>ok</i>"])
         #expect(r.description?.hasPrefix("Scales the API to zero and back.") == true)
         // The description's lists stay lists (continuation lines joined to their item), escaped.
@@ -213,6 +214,22 @@ import FoundationXML
         #expect(junit.failedCases.contains { $0.hasPrefix("firedrill.report-experiment.undo/undo #1") })
         #expect(junit.skippedCases.contains("firedrill.report-experiment.step.method/hold"))
         #expect(junit.failures == junit.failedCases.count)
+    }
+
+    /// A run stopped by its steady state lists no action item, and does not say that its objectives were met.
+    @Test func aRunThatNeverStartedDoesNotClaimItsObjectiveWasMet() async throws {
+        let rig = ReportRig.Experiment()
+        rig.probe.set(passing: false)
+        let summary = try await ReportRig.run(ReportRig.experimentPlan(), drivers: rig.drivers)
+        defer { ReportRig.removeRun(summary.runDirectory) }
+        let out = try ReportRig.render(summary.runDirectory)
+        #expect(out.report.ending == "not-started")
+        #expect(out.report.objectives.first?.verdict == "NOT MEASURED")
+        #expect(out.report.actionItems.isEmpty)
+        let said = "None: no step, undo, rollback or guard failed, but not every objective was met (Steady-state hypothesis: NOT MEASURED); see Objectives vs achieved."
+        #expect(out.markdown.contains(said), "\(out.markdown)")
+        #expect(out.html.contains("<p>" + said + "</p>"))
+        #expect(!out.markdown.contains("every objective was met,") && !out.html.contains("every objective was met,"))
     }
 
     @Test func passingExperimentMeetsItsHypothesis() async throws {
