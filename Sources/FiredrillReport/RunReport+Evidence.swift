@@ -67,7 +67,8 @@ extension RunReport {
         row("Scenario and rationale", all, scenario, "the plan's title and description (plan SHA-256 \(r.sha256.prefix(12))…)",
             "the plan has no description saying what is tested and why")
         row("Scope", all, !r.environment.isEmpty && !r.steps.isEmpty,
-            "environment \(r.environment), \(r.steps.count) steps with their targets", "no environment or no steps recorded")
+            "environment \(r.environment), \(r.steps.count) step\(r.steps.count == 1 ? "" : "s") with their targets",
+            r.environment.isEmpty ? "no environment recorded" : "environment \(r.environment), but no step ran, so no target was acted on")
         let signers = Set((r.signOffs ?? []).map(\.name))
         row("Participants", "ISO 22301 §8.5 · DORA Art. 24–25", !r.participants.isEmpty || !signers.isEmpty,
             (r.participants + signers.sorted()).joined(separator: ", "), "the plan names no participants and nobody signed")

@@ -230,6 +230,8 @@ import FoundationXML
         #expect(out.markdown.contains(said), "\(out.markdown)")
         #expect(out.html.contains("<p>" + said + "</p>"))
         #expect(!out.markdown.contains("every objective was met,") && !out.html.contains("every objective was met,"))
+        #expect(out.markdown.contains("| Scope | ISO 22301 §8.5 · SOC 2 A1.3 · DORA Art. 24–25 | **missing** | environment test, but no step ran, so no target was acted on |"),
+                "\(out.markdown)")
     }
 
     @Test func passingExperimentMeetsItsHypothesis() async throws {
