@@ -123,7 +123,7 @@ struct RecoverCommand: AsyncParsableCommand {
             print("recovering \(recoverable[0].directory): the only run under \(reportsRoot) that owes work")
             return recoverable[0].directory
         }
-        Console.error("\(runs.count) run\(runs.count == 1 ? "" : "s") under \(reportsRoot) owe\(runs.count == 1 ? "s" : "") work; name the one to recover (firedrill recover DIR):")
+        Console.error("\(runs.count) unfinished run\(runs.count == 1 ? "" : "s") under \(reportsRoot); name the one to recover (firedrill recover DIR):")
         for run in runs {
             if case .held(let holder) = run.live {
                 StandardStreams.err("  \(RecoverSession.LiveRun(runDirectory: run.directory, holder: holder))\n")

@@ -283,7 +283,7 @@ import FiredrillDrivers
         let several = try ChildProcess([binary, "recover", "--reports", reports])
         #expect(await several.wait(timeout: .seconds(20)) == 3)
         let listed = several.readOutput()
-        #expect(listed.contains("2 runs under \(reports) owe work; name the one to recover"), "\(listed)")
+        #expect(listed.contains("2 unfinished runs under \(reports); name the one to recover"), "\(listed)")
         #expect(listed.contains("\(deadDir): owes 1 undo: "), "\(listed)")
         #expect(listed.contains("-b-pause is in progress (`firedrill run`, pid \(live.pid) on "), "\(listed)")
         #expect(Crash.state(victimA.pid) == "T" && Crash.state(victimB.pid) == "T", "nothing is touched when no run is chosen")
