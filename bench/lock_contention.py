@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -61,6 +62,17 @@ def main():
         rng = random.Random(13)
         offsets = sorted(rng.uniform(0, spread) for _ in range(runners))
         jobs = []
+        results = []
+
+        def collect(job):
+            i, name, folder, stamps, proc, launched = job
+            try:
+                out, _ = proc.communicate(timeout=180)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, _ = proc.communicate()
+            results.append((i, name, folder, stamps, proc.returncode, out, time.monotonic() - launched))
+
         started = time.monotonic()
         for i in range(runners):
             name = f"contended-{i % plans}"
@@ -74,15 +86,13 @@ def main():
                 time.sleep(delay)
             proc = subprocess.Popen([binary, "run", "plan.yaml", "--store", dsn, "--quiet"], cwd=folder,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            jobs.append((i, name, folder, stamps, proc, time.monotonic()))
-        results = []
-        for i, name, folder, stamps, proc, launched in jobs:
-            try:
-                out, _ = proc.communicate(timeout=180)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                out, _ = proc.communicate()
-            results.append((i, name, folder, stamps, proc.returncode, out, time.monotonic() - launched))
+            job = (i, name, folder, stamps, proc, time.monotonic())
+            # Waited for at once by a thread of its own, so its exit time is its own, not when the launching ended.
+            thread = threading.Thread(target=collect, args=(job,))
+            thread.start()
+            jobs.append(thread)
+        for thread in jobs:
+            thread.join(timeout=240)
         wall = time.monotonic() - started
         history = subprocess.run([binary, "history", "--store", dsn, "--format", "json"], capture_output=True, text=True, timeout=60)
         stored = json.loads(history.stdout)
