@@ -43,6 +43,14 @@ public final class SQLiteRunStore: RunStore, SQLDatabase {
         return store
     }
 
+    /// An empty store in memory, shown as `path`: what reading a store that does not exist yet sees, without
+    /// creating the file or its folder for a command that only reads (`history`, `due` in a read-only checkout).
+    public static func empty(describedAs path: String) async throws -> SQLiteRunStore {
+        let store = SQLiteRunStore(path: path, queue: try DatabaseQueue())
+        _ = try await StoreQueries.migrate(store, store: path, lock: nil, to: StoreSchema.currentVersion)
+        return store
+    }
+
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
         self.queue = queue

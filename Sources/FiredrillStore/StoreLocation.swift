@@ -15,10 +15,14 @@ public enum StoreLocation {
         return reportsRoot + "/" + defaultFileName
     }
 
-    /// Opens the store at `location`.
-    public static func open(_ location: String, timeout: Duration = .seconds(10)) async throws -> any RunStore {
+    /// Opens the store at `location`. `readOnly`: a SQLite file that does not exist is read as an empty store and
+    /// not created.
+    public static func open(_ location: String, timeout: Duration = .seconds(10), readOnly: Bool = false) async throws -> any RunStore {
         if PostgresRunStore.accepts(location) {
             return try await PostgresRunStore.open(dsn: location, timeout: timeout)
+        }
+        if readOnly, !FileManager.default.fileExists(atPath: location) {
+            return try await SQLiteRunStore.empty(describedAs: location)
         }
         return try await SQLiteRunStore.open(path: location)
     }

@@ -15,7 +15,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store, reads from it with `body` and closes it; exits 3 with a clear message when it cannot.
     func read<T: Sendable>(reportsRoot: String, _ body: (any RunStore) async throws -> T) async throws -> (value: T, store: String) {
-        let store = try await open(reportsRoot: reportsRoot)
+        let store = try await open(reportsRoot: reportsRoot, readOnly: true)
         do {
             let value = try await body(store)
             await store.close()
@@ -30,11 +30,11 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Opens the store or exits 3 with a clear message.
-    func open(reportsRoot: String) async throws -> any RunStore {
+    /// Opens the store or exits 3 with a clear message; `readOnly` does not create a missing SQLite file.
+    func open(reportsRoot: String, readOnly: Bool = false) async throws -> any RunStore {
         let where_ = resolved(reportsRoot: reportsRoot)
         do {
-            return try await StoreLocation.open(where_)
+            return try await StoreLocation.open(where_, readOnly: readOnly)
         } catch {
             Console.error("\(error)")
             throw ExitStatus.failed

@@ -22,6 +22,23 @@ import Testing
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["plan"] as? String ?? "", $0) })
     }
 
+    /// `due` and `history` only read: with no store yet they report plans never run and no runs, and create neither
+    /// the store nor its folder (a read-only checkout, an auditor's copy).
+    @Test func readingAStoreThatDoesNotExistCreatesNothing() async throws {
+        let dir = try TempDirectory.make(prefix: "due-no-store")
+        try FileManager.default.createDirectory(atPath: dir + "/plans", withIntermediateDirectories: true)
+        try ProgramCLI.plan(name: "weekly", marker: dir + "/m", schedule: "{ cron: \"0 9 * * 1\", timezone: UTC }")
+            .write(toFile: dir + "/plans/weekly.yaml", atomically: true, encoding: .utf8)
+        let due = try await ProgramCLI.run(["due", "plans", "--now", "2026-03-25T12:00:00Z"], in: dir)
+        #expect(due.status == 1, "\(due.output)")
+        #expect(due.output.contains("weekly") && due.output.contains("never") && due.output.contains("OVERDUE"), "\(due.output)")
+        let history = try await ProgramCLI.run(["history"], in: dir)
+        #expect(history.status == 0 && history.output.contains("No runs recorded in reports/.firedrill-history.sqlite."), "\(history.output)")
+        let elsewhere = try await ProgramCLI.run(["history", "--store", dir + "/archive/history.sqlite"], in: dir)
+        #expect(elsewhere.status == 0, "\(elsewhere.output)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/reports") && !FileManager.default.fileExists(atPath: dir + "/archive"))
+    }
+
     @Test func aDueDateSkippedByTheSpringForwardIsStillDueAndAMissedOneMakesTheExitNonZero() async throws {
         let dir = try TempDirectory.make(prefix: "due")
         try FileManager.default.createDirectory(atPath: dir + "/plans", withIntermediateDirectories: true)
