@@ -6,7 +6,7 @@ enum StoredRun {
     /// The run directory of run `idOrPlan`, or of the latest unfinished run of the plan of that name. Exit 3 when
     /// the store does not know it, or when its directory is not on this machine.
     static func directory(of idOrPlan: String, options: StoreOptions, reportsRoot: String) async throws -> String {
-        let store = try await options.open(reportsRoot: reportsRoot)
+        let store = try await options.open(reportsRoot: reportsRoot, readOnly: true)
         defer { Task { await store.close() } }
         let record: RunRecord?
         do {

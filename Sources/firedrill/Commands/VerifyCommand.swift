@@ -103,7 +103,7 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let opened: any RunStore
         do {
-            opened = try await StoreLocation.open(location)
+            opened = try await StoreLocation.open(location, readOnly: true)
         } catch {
             Console.error("\(error)")
             throw ExitStatus.failed
