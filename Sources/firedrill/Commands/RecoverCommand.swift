@@ -120,7 +120,8 @@ struct RecoverCommand: AsyncParsableCommand {
             throw ExitStatus.passed
         }
         if recoverable.count == 1, runs.count == 1 {
-            print("recovering \(recoverable[0].directory): the only run under \(reportsRoot) that owes work")
+            // Written at once, not buffered, so it comes before the recovery's own lines in a log.
+            StandardStreams.out("recovering \(recoverable[0].directory): the only run under \(reportsRoot) that owes work\n")
             return recoverable[0].directory
         }
         Console.error("\(runs.count) unfinished run\(runs.count == 1 ? "" : "s") under \(reportsRoot); name the one to recover (firedrill recover DIR):")
