@@ -114,15 +114,14 @@ struct RecoverCommand: AsyncParsableCommand {
     /// runner is gone. None: nothing to do (exit 0). Several, or only live ones: each is listed, and none is chosen.
     func onlyRunOwingWork() throws -> String {
         let runs = RunDirectory.unfinishedRuns(under: reportsRoot, planName: nil)
-        let recoverable = runs.filter { !$0.isLive }
         if runs.isEmpty {
             print("nothing to recover under \(reportsRoot): no run owes an undo or a rollback")
             throw ExitStatus.passed
         }
-        if recoverable.count == 1, runs.count == 1 {
+        if runs.count == 1, let only = runs.first, !only.isLive {
             // Written at once, not buffered, so it comes before the recovery's own lines in a log.
-            StandardStreams.out("recovering \(recoverable[0].directory): the only run under \(reportsRoot) that owes work\n")
-            return recoverable[0].directory
+            StandardStreams.out("recovering \(only.directory): the only run under \(reportsRoot) that owes work\n")
+            return only.directory
         }
         Console.error("\(runs.count) unfinished run\(runs.count == 1 ? "" : "s") under \(reportsRoot); name the one to recover (firedrill recover DIR):")
         for run in runs {
